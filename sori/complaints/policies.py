@@ -1,0 +1,67 @@
+"""Who may do what to a complaint, as ``rules`` predicates (ISO 10002 5.4, 4.10, 4.12)."""
+
+from __future__ import annotations
+
+import rules
+
+from sori.complaints.models import Complaint
+from sori.complaints.workflow import Event
+from sori.core.actors import Actor, ActorKind
+
+HANDLING_ROLES = ("handler", "investigator", "complaints_manager")
+READING_ROLES = (*HANDLING_ROLES, "approver", "top_management", "auditor", "administrator")
+# Contact details are needed to handle the case, and auditors read everything (they change nothing).
+PERSONAL_DATA_ROLES = (*HANDLING_ROLES, "auditor", "administrator")
+
+
+def has_role(*roles: str) -> rules.Predicate:
+    @rules.predicate(name=f"has_role({', '.join(roles)})")
+    def predicate(actor: Actor, complaint: Complaint | None = None) -> bool:
+        return actor.kind is ActorKind.STAFF and actor.role in roles
+
+    return predicate
+
+
+@rules.predicate
+def is_system(actor: Actor, complaint: Complaint | None = None) -> bool:
+    return actor.kind is ActorKind.SYSTEM
+
+
+@rules.predicate
+def is_own_complaint(actor: Actor, complaint: Complaint | None = None) -> bool:
+    return (
+        actor.kind is ActorKind.COMPLAINANT
+        and complaint is not None
+        and actor.complaint_reference == complaint.reference
+    )
+
+
+handler = has_role("handler", "complaints_manager")
+case_worker = has_role(*HANDLING_ROLES)
+approver = has_role("approver", "complaints_manager", "top_management")
+
+# The complainant may answer for themselves; staff may record what they said by phone or letter.
+EVENT_RULES = rules.RuleSet()
+EVENT_RULES.add_rule(Event.ACKNOWLEDGE, is_system | handler)
+EVENT_RULES.add_rule(Event.ASSESS, handler)
+EVENT_RULES.add_rule(Event.START_INVESTIGATION, case_worker)
+EVENT_RULES.add_rule(Event.REQUEST_INFORMATION, case_worker)
+EVENT_RULES.add_rule(Event.RECEIVE_INFORMATION, case_worker | is_own_complaint)
+EVENT_RULES.add_rule(Event.PROPOSE_RESPONSE, case_worker)
+EVENT_RULES.add_rule(Event.APPROVE, approver)
+EVENT_RULES.add_rule(Event.COMMUNICATE_DECISION, handler)
+EVENT_RULES.add_rule(Event.ACCEPT, handler | is_own_complaint)
+EVENT_RULES.add_rule(Event.REJECT, handler | is_own_complaint)
+EVENT_RULES.add_rule(Event.ESCALATE, handler | is_own_complaint)
+EVENT_RULES.add_rule(Event.CLOSE, handler | is_system)
+EVENT_RULES.add_rule(Event.WITHDRAW, handler | is_own_complaint)
+EVENT_RULES.add_rule(Event.MERGE, handler)
+
+
+def may_fire(actor: Actor, event: Event, complaint: Complaint) -> bool:
+    return bool(EVENT_RULES.test_rule(event, actor, complaint))
+
+
+can_read_complaint = has_role(*READING_ROLES) | is_own_complaint | is_system
+can_read_personal_data = has_role(*PERSONAL_DATA_ROLES)
+can_submit_for_others = has_role(*HANDLING_ROLES)

@@ -1,0 +1,23 @@
+"""Settings for the test suite: the real settings, with tasks run at once and a private data dir."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SORI_DATA_DIR", os.path.join(tempfile.gettempdir(), "sori-test-data"))
+os.environ.setdefault("SORI_TASKS_IMMEDIATE", "true")
+# Tests that exercise the rate limits lower these with override_settings.
+os.environ.setdefault("SORI_SUBMISSION_RATE", "100000/m")
+os.environ.setdefault("SORI_LOOKUP_RATE", "100000/m")
+if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    # PostgreSQL in CI runs with debug off and no keys in the environment; tests may use
+    # generated keys because the test database is thrown away.
+    os.environ.setdefault("SORI_DEBUG", "true")
+
+from sori.config.settings import *  # noqa: E402,F403
+from sori.config.settings import DATABASES, DATA_DIR  # noqa: E402
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not shared-cache memory, so concurrency tests see SQLite's real locking.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+DEBUG = False
