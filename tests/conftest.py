@@ -1,0 +1,58 @@
+"""Shared fixtures: staff in every role, and complaints submitted through the real service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from sori.accounts.models import Role
+from sori.accounts.services import actor_for_user, create_staff_user
+from sori.complaints.services.intake import ComplainantInput, ComplaintInput, Receipt, submit_complaint
+from sori.core.actors import SYSTEM, Actor
+
+PASSWORD = "correct-horse-battery-staple-7"
+
+AUTHORITY = {
+    Role.HANDLER: Decimal("100000"),
+    Role.APPROVER: Decimal("5000000"),
+    Role.COMPLAINTS_MANAGER: Decimal("1000000"),
+}
+
+
+@pytest.fixture
+def make_staff(db) -> Callable[..., Actor]:
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = Role.HANDLER, *, username: str | None = None,
+             authority_limit: Decimal | None = None) -> Actor:
+        name = username or f"{role}-{next(counter)}"
+        user = create_staff_user(
+            actor=SYSTEM, username=name, role=role, password=PASSWORD,
+            authority_limit=authority_limit if authority_limit is not None else AUTHORITY.get(role),
+        )
+        actor = actor_for_user(user)
+        assert actor is not None
+        return actor
+
+    return make
+
+
+@pytest.fixture
+def handler(make_staff) -> Actor:
+    return make_staff(Role.HANDLER, username="handler")
+
+
+@pytest.fixture
+def submit(db) -> Callable[..., Receipt]:
+    def make(description: str = "택배가 2주째 도착하지 않았습니다.", *, anonymous: bool = False,
+             **fields) -> Receipt:
+        person = None if anonymous else ComplainantInput(
+            name="김민지", email="minji@example.kr", phone="010-1234-5678"
+        )
+        return submit_complaint(
+            actor=SYSTEM, data=ComplaintInput(description=description, complainant=person, **fields)
+        )
+
+    return make
