@@ -9,7 +9,12 @@ import pytest
 
 from sori.accounts.models import Role
 from sori.accounts.services import actor_for_user, create_staff_user
-from sori.complaints.services.intake import ComplainantInput, ComplaintInput, Receipt, submit_complaint
+from sori.complaints.services.intake import (
+    ComplainantInput,
+    ComplaintInput,
+    Receipt,
+    submit_complaint,
+)
 from sori.core.actors import SYSTEM, Actor
 
 PASSWORD = "correct-horse-battery-staple-7"
@@ -25,11 +30,18 @@ AUTHORITY = {
 def make_staff(db) -> Callable[..., Actor]:
     counter = iter(range(1, 10_000))
 
-    def make(role: str = Role.HANDLER, *, username: str | None = None,
-             authority_limit: Decimal | None = None) -> Actor:
+    def make(
+        role: str = Role.HANDLER,
+        *,
+        username: str | None = None,
+        authority_limit: Decimal | None = None,
+    ) -> Actor:
         name = username or f"{role}-{next(counter)}"
         user = create_staff_user(
-            actor=SYSTEM, username=name, role=role, password=PASSWORD,
+            actor=SYSTEM,
+            username=name,
+            role=role,
+            password=PASSWORD,
             authority_limit=authority_limit if authority_limit is not None else AUTHORITY.get(role),
         )
         actor = actor_for_user(user)
@@ -46,10 +58,13 @@ def handler(make_staff) -> Actor:
 
 @pytest.fixture
 def submit(db) -> Callable[..., Receipt]:
-    def make(description: str = "택배가 2주째 도착하지 않았습니다.", *, anonymous: bool = False,
-             **fields) -> Receipt:
-        person = None if anonymous else ComplainantInput(
-            name="김민지", email="minji@example.kr", phone="010-1234-5678"
+    def make(
+        description: str = "택배가 2주째 도착하지 않았습니다.", *, anonymous: bool = False, **fields
+    ) -> Receipt:
+        person = (
+            None
+            if anonymous
+            else ComplainantInput(name="김민지", email="minji@example.kr", phone="010-1234-5678")
         )
         return submit_complaint(
             actor=SYSTEM, data=ComplaintInput(description=description, complainant=person, **fields)

@@ -8,7 +8,7 @@ import secrets
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +20,7 @@ from sori.core import clock
 from sori.core.actors import Actor, ActorKind
 from sori.core.errors import InvalidInput
 
-TOKEN_PREFIX = "sori_"
+TOKEN_PREFIX = "sori_"  # noqa: S105 (a public marker, not a secret)
 
 
 def create_staff_user(
@@ -33,7 +33,7 @@ def create_staff_user(
     unit: Unit | None = None,
     authority_limit: Decimal | None = None,
     check_password: bool = True,
-) -> AbstractBaseUser:
+) -> User:
     """A staff account with one role (ISO 10002 5.4). Without a password the account cannot log in."""
     if role not in Role.values:
         raise InvalidInput(
@@ -44,13 +44,18 @@ def create_staff_user(
         )
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
-        raise InvalidInput(_("The username “%(username)s” is taken.") % {"username": username},
-                           code="username_taken", field="username")  # fmt: skip
+        raise InvalidInput(
+            _("The username “%(username)s” is taken.") % {"username": username},
+            code="username_taken",
+            field="username",
+        )
     if password is not None and check_password:
         try:
             validate_password(password, user_model(username=username, email=email))
         except ValidationError as exc:
-            raise InvalidInput(" ".join(exc.messages), code="weak_password", field="password") from None
+            raise InvalidInput(
+                " ".join(exc.messages), code="weak_password", field="password"
+            ) from None
     with transaction.atomic():
         user = user_model.objects.create_user(
             username=username,
@@ -59,16 +64,21 @@ def create_staff_user(
             is_staff=role in (Role.ADMINISTRATOR, Role.AUDITOR, Role.COMPLAINTS_MANAGER),
             is_superuser=role == Role.ADMINISTRATOR,
         )
-        StaffProfile.objects.create(user=user, role=role, unit=unit, authority_limit=authority_limit)
+        StaffProfile.objects.create(
+            user=user, role=role, unit=unit, authority_limit=authority_limit
+        )
         audit.record(
             action="sori.staff.created",
             actor=actor,
             object_type="user",
             object_id=str(user.pk),
-            data={"username": username, "role": role,
-                  "authority_limit": str(authority_limit) if authority_limit is not None else None},
+            data={
+                "username": username,
+                "role": role,
+                "authority_limit": str(authority_limit) if authority_limit is not None else None,
+            },
             iso_clause="5.4",
-        )  # fmt: skip
+        )
     return user
 
 
@@ -76,7 +86,7 @@ def _secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(*, actor: Actor, user: AbstractBaseUser, label: str = "") -> str:
+def create_token(*, actor: Actor, user: User, label: str = "") -> str:
     """A new API token for ``user``; the whole token is returned once and never stored."""
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
@@ -95,7 +105,7 @@ def create_token(*, actor: Actor, user: AbstractBaseUser, label: str = "") -> st
     return f"{TOKEN_PREFIX}{prefix}_{secret}"
 
 
-def user_for_token(token: str) -> AbstractBaseUser | None:
+def user_for_token(token: str) -> User | None:
     """The active user a bearer token belongs to, or None. Constant-time on the secret."""
     if not token.startswith(TOKEN_PREFIX):
         return None
@@ -110,7 +120,7 @@ def user_for_token(token: str) -> AbstractBaseUser | None:
     return record.user
 
 
-def actor_for_user(user: AbstractBaseUser) -> Actor | None:
+def actor_for_user(user: User) -> Actor | None:
     """The staff actor for a signed-in user, or None when the user has no role in Sori."""
     profile = StaffProfile.objects.filter(user_id=user.pk).first()
     if profile is None:

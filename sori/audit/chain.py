@@ -108,11 +108,21 @@ def verify(entries: Iterable[Entry], *, head_seq: int, head_hash: str) -> list[B
             first, last = previous_seq + 1, entry.seq - 1
             span = f"#{first}" if first == last else f"#{first}–#{last}"
             breaks.append(
-                Break(first, None, "deleted", f"entry {span} is missing between #{previous_seq} and #{entry.seq}")
+                Break(
+                    first,
+                    None,
+                    "deleted",
+                    f"entry {span} is missing between #{previous_seq} and #{entry.seq}",
+                )
             )
         if entry.id < previous_id:
             breaks.append(
-                Break(entry.seq, entry.id, "reordered", "it was written before the entry it now follows")
+                Break(
+                    entry.seq,
+                    entry.id,
+                    "reordered",
+                    "it was written before the entry it now follows",
+                )
             )
         if hash_of(entry) != entry.hash:
             breaks.append(
@@ -120,15 +130,24 @@ def verify(entries: Iterable[Entry], *, head_seq: int, head_hash: str) -> list[B
             )
         elif entry.prev_hash != previous_hash and entry.seq == previous_seq + 1:
             breaks.append(
-                Break(entry.seq, entry.id, "broken link", f"it does not follow entry #{previous_seq}")
+                Break(
+                    entry.seq, entry.id, "broken link", f"it does not follow entry #{previous_seq}"
+                )
             )
         previous_seq, previous_hash, previous_id = entry.seq, entry.hash, entry.id
     if head_seq > previous_seq:
         first = previous_seq + 1
         span = f"#{first}" if first == head_seq else f"#{first}–#{head_seq}"
-        breaks.append(Break(first, None, "deleted", f"entry {span} at the end of the trail is missing"))
+        breaks.append(
+            Break(first, None, "deleted", f"entry {span} at the end of the trail is missing")
+        )
     elif head_seq == previous_seq and head_hash != previous_hash and previous_seq:
         breaks.append(
-            Break(previous_seq, None, "altered", "the last entry differs from the one recorded as last")
+            Break(
+                previous_seq,
+                None,
+                "altered",
+                "the last entry differs from the one recorded as last",
+            )
         )
     return breaks

@@ -10,9 +10,19 @@ from sori.audit.models import AuditChainHead, AuditEntry
 
 def _entries() -> Iterator[chain.Entry]:
     rows = AuditEntry.objects.order_by("seq").values_list(
-        "id", "seq", "action", "actor", "actor_label", "object_type", "object_id", "data",
-        "iso_clause", "occurred_at", "prev_hash", "hash",
-    )  # fmt: skip
+        "id",
+        "seq",
+        "action",
+        "actor",
+        "actor_label",
+        "object_type",
+        "object_id",
+        "data",
+        "iso_clause",
+        "occurred_at",
+        "prev_hash",
+        "hash",
+    )
     for row in rows.iterator(chunk_size=2000):
         yield chain.Entry(*row)
 
@@ -28,4 +38,6 @@ def verify_trail() -> list[chain.Break]:
 
 
 def entries_for(object_type: str, object_id: str) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("seq"))
+    return list(
+        AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("seq")
+    )

@@ -67,7 +67,10 @@ class RemedyType(models.TextChoices):
 
 class ClosureCode(models.TextChoices):
     RESOLVED_ACCEPTED = "resolved_accepted", _("resolved: decision accepted")
-    RECOURSE_EXHAUSTED = "recourse_exhausted", _("internal recourse exhausted; external routes given")
+    RECOURSE_EXHAUSTED = (
+        "recourse_exhausted",
+        _("internal recourse exhausted; external routes given"),
+    )
     NO_REPLY = "no_reply", _("no reply within the waiting period")
 
 
@@ -109,9 +112,11 @@ class Complainant(models.Model):
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.KO
     )
     preferred_contact = models.CharField(
-        _("preferred contact method"), max_length=10, choices=ContactMethod.choices,
+        _("preferred contact method"),
+        max_length=10,
+        choices=ContactMethod.choices,
         default=ContactMethod.EMAIL,
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -130,9 +135,13 @@ class Complaint(models.Model):
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"), db_index=True)
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+",
-        on_delete=models.PROTECT, verbose_name=_("received by"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+        verbose_name=_("received by"),
+    )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     complainant = models.ForeignKey(
         Complainant, null=True, blank=True, related_name="complaints", on_delete=models.PROTECT
@@ -154,9 +163,12 @@ class Complaint(models.Model):
     assistance_needs = models.TextField(_("assistance needed"), blank=True)
 
     status = models.CharField(
-        _("status"), max_length=24, choices=[(s.value, STATUS_LABELS[s]) for s in Status],
-        default=Status.RECEIVED, db_index=True,
-    )  # fmt: skip
+        _("status"),
+        max_length=24,
+        choices=[(s.value, STATUS_LABELS[s]) for s in Status],
+        default=Status.RECEIVED,
+        db_index=True,
+    )
     priority = models.CharField(
         _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
     )
@@ -167,16 +179,22 @@ class Complaint(models.Model):
     safety_risk = models.BooleanField(_("safety implications"), null=True, blank=True)
     complexity = models.CharField(_("complexity"), max_length=8, choices=Level.choices, blank=True)
     impact = models.CharField(_("impact"), max_length=8, choices=Level.choices, blank=True)
-    immediate_action_needed = models.BooleanField(_("immediate action needed"), null=True, blank=True)
+    immediate_action_needed = models.BooleanField(
+        _("immediate action needed"), null=True, blank=True
+    )
     immediate_action = models.TextField(_("immediate action taken"), blank=True)
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.PROTECT
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="assigned_complaints",
-        on_delete=models.PROTECT, verbose_name=_("handler"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+        on_delete=models.PROTECT,
+        verbose_name=_("handler"),
+    )
     unit = models.ForeignKey(
         "accounts.Unit", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("unit")
     )
@@ -203,9 +221,11 @@ class Complaint(models.Model):
 
     # ISO 10002 7.8 communicating the decision
     decision_method = models.CharField(
-        _("how the decision was communicated"), max_length=10, choices=ContactMethod.choices,
+        _("how the decision was communicated"),
+        max_length=10,
+        choices=ContactMethod.choices,
         blank=True,
-    )  # fmt: skip
+    )
     decision_issued_at = models.DateTimeField(_("decision issued at"), null=True, blank=True)
     external_routes_given = models.BooleanField(
         _("external dispute-resolution routes given"), default=False
@@ -214,10 +234,14 @@ class Complaint(models.Model):
 
     # ISO 10002 7.9 the complainant's answer and closure
     reaction = models.CharField(
-        _("complainant's answer"), max_length=10,
-        choices=[(Reaction.ACCEPTED.value, _("accepted")), (Reaction.REJECTED.value, _("rejected"))],
+        _("complainant's answer"),
+        max_length=10,
+        choices=[
+            (Reaction.ACCEPTED.value, _("accepted")),
+            (Reaction.REJECTED.value, _("rejected")),
+        ],
         blank=True,
-    )  # fmt: skip
+    )
     reaction_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     reaction_comment = models.TextField(_("complainant's comments"), blank=True)
     closure_code = models.CharField(

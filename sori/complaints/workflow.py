@@ -188,7 +188,9 @@ def approver_is_not_proposer(facts: Facts) -> Refusal | None:
     # ISO 10002 4.7 (objectivity): nobody approves their own proposal.
     if not facts.actor_is_proposer:
         return None
-    return Refusal("approver_is_proposer", _("You proposed this response; someone else must approve it."))
+    return Refusal(
+        "approver_is_proposer", _("You proposed this response; someone else must approve it.")
+    )
 
 
 def reviewer_is_independent(facts: Facts) -> Refusal | None:
@@ -207,7 +209,9 @@ def external_routes_after_review(facts: Facts) -> Refusal | None:
         return None
     return Refusal(
         "external_routes_missing",
-        _("This decision follows an internal review: include the external dispute-resolution routes."),
+        _(
+            "This decision follows an internal review: include the external dispute-resolution routes."
+        ),
     )
 
 
@@ -242,7 +246,9 @@ def closable(facts: Facts) -> Refusal | None:
         if not facts.internal_review_done:
             return Refusal(
                 "internal_review_pending",
-                _("The complainant rejected the decision: offer an internal review before closing."),
+                _(
+                    "The complainant rejected the decision: offer an internal review before closing."
+                ),
             )
         if not facts.external_routes_given:
             return Refusal(
@@ -290,7 +296,15 @@ def _t(
     """Rows for one event from several sources; ``target=None`` keeps the status (a self-loop)."""
     return [
         Transition(
-            source, event, target or source, guards, sla, notify, iso, f"sori.complaint.{action}", public
+            source,
+            event,
+            target or source,
+            guards,
+            sla,
+            notify,
+            iso,
+            f"sori.complaint.{action}",
+            public,
         )
         for source in sources
     ]

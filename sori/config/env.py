@@ -34,7 +34,9 @@ def text(name: str, default: str | None = None) -> str | None:
         try:
             return Path(file_path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ConfigurationError(f"{name}_FILE points to {file_path!r}, which cannot be read: {exc}")
+            raise ConfigurationError(
+                f"{name}_FILE points to {file_path!r}, which cannot be read: {exc}"
+            ) from None
     return default
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,9 @@ SECRET_KEY = env.secret("SORI_SECRET_KEY", generate=_generate_keys, directory=DA
 SORI_FIELD_KEYS = env.secret(
     "SORI_FIELD_KEYS", generate=_generate_keys, directory=DATA_DIR, make="field_key"
 )
-SORI_BLIND_INDEX_KEY = env.secret("SORI_BLIND_INDEX_KEY", generate=_generate_keys, directory=DATA_DIR)
+SORI_BLIND_INDEX_KEY = env.secret(
+    "SORI_BLIND_INDEX_KEY", generate=_generate_keys, directory=DATA_DIR
+)
 
 ALLOWED_HOSTS = env.listing("SORI_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.listing("SORI_CSRF_TRUSTED_ORIGINS", [])
@@ -80,11 +83,9 @@ TEMPLATES = [
 
 if EMBEDDED:
     _sqlite_path = (
-        DATABASE_URL.removeprefix("sqlite:///")
-        if DATABASE_URL
-        else str(DATA_DIR / "sori.sqlite3")
+        DATABASE_URL.removeprefix("sqlite:///") if DATABASE_URL else str(DATA_DIR / "sori.sqlite3")
     )
-    DATABASES = {
+    DATABASES: dict[str, dict[str, Any]] = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": _sqlite_path,
@@ -100,7 +101,7 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL or "", conn_max_age=60)}
+    DATABASES = {"default": dict(dj_database_url.parse(DATABASE_URL or "", conn_max_age=60))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -135,6 +136,7 @@ SORI_TIME_ZONE = env.text("SORI_TIME_ZONE", "Asia/Seoul")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Serve app static files straight from the package: no collectstatic step for a newcomer.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "attachments"

@@ -13,8 +13,8 @@ if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     # generated keys because the test database is thrown away.
     os.environ.setdefault("SORI_DEBUG", "true")
 
-from sori.config.settings import *  # noqa: E402,F403
-from sori.config.settings import DATABASES, DATA_DIR  # noqa: E402
+from sori.config.settings import *  # noqa: F403
+from sori.config.settings import DATA_DIR, DATABASES
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not shared-cache memory, so concurrency tests see SQLite's real locking.

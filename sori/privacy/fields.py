@@ -11,7 +11,7 @@ from django.db.models.expressions import Expression
 from sori.privacy.keys import keyring
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """Personal data, encrypted at rest from the first day (ISO 10002 4.10).
 
     The AES-GCM associated data names the table and column, so ciphertext moved to another
@@ -37,5 +37,5 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return keyring().decrypt(value, context=self._context())
 
     def deconstruct(self) -> Any:
-        name, path, args, kwargs = super().deconstruct()
+        name, _path, args, kwargs = super().deconstruct()
         return name, "sori.privacy.fields.EncryptedTextField", args, kwargs

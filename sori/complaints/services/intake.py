@@ -100,7 +100,8 @@ def _check_lengths(values: dict[str, str]) -> None:
         limit = LIMITS.get(name)
         if limit is not None and len(value) > limit:
             raise InvalidInput(
-                _("“%(field)s” is too long: at most %(max)d characters.") % {"field": name, "max": limit},
+                _("“%(field)s” is too long: at most %(max)d characters.")
+                % {"field": name, "max": limit},
                 code="too_long",
                 field=name,
             )
@@ -108,7 +109,9 @@ def _check_lengths(values: dict[str, str]) -> None:
 
 def _validate(data: ComplaintInput) -> Category | None:
     if not data.description.strip():
-        raise InvalidInput(_("Please describe what happened."), code="required", field="description")
+        raise InvalidInput(
+            _("Please describe what happened."), code="required", field="description"
+        )
     if data.channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."), code="invalid_choice", field="channel")
     if data.language not in Language.values:
@@ -128,13 +131,22 @@ def _validate(data: ComplaintInput) -> Category | None:
             try:
                 validate_email(person.email)
             except ValidationError:
-                raise InvalidInput(_("Enter a valid email address."), code="invalid_email",
-                                   field="complainant.email") from None  # fmt: skip
+                raise InvalidInput(
+                    _("Enter a valid email address."),
+                    code="invalid_email",
+                    field="complainant.email",
+                ) from None
         if person.preferred_contact not in ContactMethod.values:
-            raise InvalidInput(_("Unknown contact method."), code="invalid_choice",
-                               field="complainant.preferred_contact")  # fmt: skip
-        needed = {ContactMethod.EMAIL: person.email, ContactMethod.PHONE: person.phone,
-                  ContactMethod.LETTER: person.postal_address}.get(ContactMethod(person.preferred_contact))  # fmt: skip
+            raise InvalidInput(
+                _("Unknown contact method."),
+                code="invalid_choice",
+                field="complainant.preferred_contact",
+            )
+        needed = {
+            ContactMethod.EMAIL: person.email,
+            ContactMethod.PHONE: person.phone,
+            ContactMethod.LETTER: person.postal_address,
+        }.get(ContactMethod(person.preferred_contact))
         if needed is not None and not needed.strip():
             raise InvalidInput(
                 _("Give the contact detail for the contact method you chose."),
@@ -178,7 +190,9 @@ def submit_complaint(
     category = _validate(data)
     digest = fingerprint(data)
     if idempotency_key is not None and len(idempotency_key) > 200:
-        raise InvalidInput(_("The Idempotency-Key is too long."), code="too_long", field="Idempotency-Key")
+        raise InvalidInput(
+            _("The Idempotency-Key is too long."), code="too_long", field="Idempotency-Key"
+        )
     try:
         with transaction.atomic():
             if idempotency_key is not None:
@@ -188,9 +202,12 @@ def submit_complaint(
             receipt, complaint = _record(actor=actor, data=data, category=category)
             if idempotency_key is not None:
                 IdempotencyKey.objects.create(
-                    key=idempotency_key, fingerprint=digest, complaint=complaint,
-                    response=json.dumps(receipt.public()), created_at=clock.now(),
-                )  # fmt: skip
+                    key=idempotency_key,
+                    fingerprint=digest,
+                    complaint=complaint,
+                    response=json.dumps(receipt.public()),
+                    created_at=clock.now(),
+                )
             return receipt
     except IntegrityError:
         # A concurrent retry with the same key committed first: answer as it was answered.
@@ -203,7 +220,9 @@ def submit_complaint(
         return replayed
 
 
-def _record(*, actor: Actor, data: ComplaintInput, category: Category | None) -> tuple[Receipt, Complaint]:
+def _record(
+    *, actor: Actor, data: ComplaintInput, category: Category | None
+) -> tuple[Receipt, Complaint]:
     now = clock.now()
     complainant = None
     if data.complainant is not None:
@@ -242,9 +261,14 @@ def _record(*, actor: Actor, data: ComplaintInput, category: Category | None) ->
         status=Status.RECEIVED,
     )
     ComplaintEvent.objects.create(
-        complaint=complaint, kind="received", to_status=Status.RECEIVED, public=True,
-        actor=actor.audit_id, actor_label=actor.label, occurred_at=now,
-    )  # fmt: skip
+        complaint=complaint,
+        kind="received",
+        to_status=Status.RECEIVED,
+        public=True,
+        actor=actor.audit_id,
+        actor_label=actor.label,
+        occurred_at=now,
+    )
     audit.record(
         action="sori.complaint.received",
         actor=actor,
@@ -266,6 +290,8 @@ def _record(*, actor: Actor, data: ComplaintInput, category: Category | None) ->
         access_code=code,
         status=Status(complaint.status).value,
         received_at=complaint.received_at.isoformat(),
-        acknowledged_at=complaint.acknowledged_at.isoformat() if complaint.acknowledged_at else None,
+        acknowledged_at=complaint.acknowledged_at.isoformat()
+        if complaint.acknowledged_at
+        else None,
     )
     return receipt, complaint

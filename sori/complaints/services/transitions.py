@@ -25,7 +25,14 @@ from sori.complaints.models import (
 from sori.complaints.workflow import Event, Facts, Reaction, Status, Transition, decide
 from sori.core import clock
 from sori.core.actors import Actor
-from sori.core.errors import Conflict, Forbidden, GuardFailed, InvalidInput, NotFound, TransitionNotAllowed
+from sori.core.errors import (
+    Conflict,
+    Forbidden,
+    GuardFailed,
+    InvalidInput,
+    NotFound,
+    TransitionNotAllowed,
+)
 from sori.core.models import Organisation
 
 MAX_NOTE = 10_000
@@ -52,20 +59,34 @@ class EventData:
     into_reference: str | None = None
 
     def given(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in (None, "")}
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) not in (None, "")
+        }
 
 
 # Which fields each event accepts; anything else given with it is refused, not silently dropped.
 EVENT_FIELDS: dict[Event, frozenset[str]] = {
     Event.ACKNOWLEDGE: frozenset({"note"}),
-    Event.ASSESS: frozenset({
-        "note", "severity", "safety_risk", "complexity", "impact", "immediate_action_needed",
-        "immediate_action", "priority",
-    }),
+    Event.ASSESS: frozenset(
+        {
+            "note",
+            "severity",
+            "safety_risk",
+            "complexity",
+            "impact",
+            "immediate_action_needed",
+            "immediate_action",
+            "priority",
+        }
+    ),
     Event.START_INVESTIGATION: frozenset({"note"}),
     Event.REQUEST_INFORMATION: frozenset({"note"}),
     Event.RECEIVE_INFORMATION: frozenset({"note"}),
-    Event.PROPOSE_RESPONSE: frozenset({"note", "outcome", "remedy_type", "remedy_amount", "reasons"}),
+    Event.PROPOSE_RESPONSE: frozenset(
+        {"note", "outcome", "remedy_type", "remedy_amount", "reasons"}
+    ),
     Event.APPROVE: frozenset({"note"}),
     Event.COMMUNICATE_DECISION: frozenset({"note", "method", "external_routes_given"}),
     Event.ACCEPT: frozenset({"note"}),
@@ -74,7 +95,7 @@ EVENT_FIELDS: dict[Event, frozenset[str]] = {
     Event.CLOSE: frozenset({"note"}),
     Event.WITHDRAW: frozenset({"note"}),
     Event.MERGE: frozenset({"note", "into_reference"}),
-}  # fmt: skip
+}
 
 REQUIRED_FIELDS: dict[Event, tuple[str, ...]] = {
     Event.REQUEST_INFORMATION: ("note",),
@@ -98,14 +119,18 @@ def _validate(event: Event, data: EventData) -> dict[str, Any]:
     unexpected = sorted(set(given) - EVENT_FIELDS[event])
     if unexpected:
         raise InvalidInput(
-            _("These fields do not belong to this step: %(fields)s") % {"fields": ", ".join(unexpected)},
+            _("These fields do not belong to this step: %(fields)s")
+            % {"fields": ", ".join(unexpected)},
             code="unexpected_fields",
             fields=unexpected,
         )
     for name in REQUIRED_FIELDS.get(event, ()):
         if name not in given:
-            raise InvalidInput(_("“%(field)s” is required for this step.") % {"field": name},
-                               code="required", field=name)  # fmt: skip
+            raise InvalidInput(
+                _("“%(field)s” is required for this step.") % {"field": name},
+                code="required",
+                field=name,
+            )
     for name, allowed in CHOICES.items():
         if name in given and given[name] not in allowed:
             raise InvalidInput(
@@ -117,16 +142,26 @@ def _validate(event: Event, data: EventData) -> dict[str, Any]:
         try:
             amount = Decimal(str(given["remedy_amount"]))
         except InvalidOperation:
-            raise InvalidInput(_("The remedy amount must be a number."), code="invalid_amount",
-                               field="remedy_amount") from None  # fmt: skip
+            raise InvalidInput(
+                _("The remedy amount must be a number."),
+                code="invalid_amount",
+                field="remedy_amount",
+            ) from None
         if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-            raise InvalidInput(_("The remedy amount must be between 0 and 999,999,999,999."),
-                               code="invalid_amount", field="remedy_amount")  # fmt: skip
+            raise InvalidInput(
+                _("The remedy amount must be between 0 and 999,999,999,999."),
+                code="invalid_amount",
+                field="remedy_amount",
+            )
         given["remedy_amount"] = amount.quantize(Decimal("0.01"))
     for name in ("note", "immediate_action", "reasons"):
         if len(str(given.get(name, ""))) > MAX_NOTE:
-            raise InvalidInput(_("“%(field)s” is too long (at most %(max)d characters).")
-                               % {"field": name, "max": MAX_NOTE}, code="too_long", field=name)  # fmt: skip
+            raise InvalidInput(
+                _("“%(field)s” is too long (at most %(max)d characters).")
+                % {"field": name, "max": MAX_NOTE},
+                code="too_long",
+                field=name,
+            )
     return given
 
 
@@ -145,18 +180,30 @@ def _apply(complaint: Complaint, event: Event, given: dict[str, Any], actor: Act
     """Copy the event's data onto the (locked) row, before the guards look at it."""
     now = clock.now()
     if event is Event.ASSESS:
-        for name in ("severity", "safety_risk", "complexity", "impact",
-                     "immediate_action_needed", "immediate_action"):  # fmt: skip
+        for name in (
+            "severity",
+            "safety_risk",
+            "complexity",
+            "impact",
+            "immediate_action_needed",
+            "immediate_action",
+        ):
             if name in given:
                 setattr(complaint, name, given[name])
         complaint.assessed_at, complaint.assessed_by_id = now, actor.user_id
         if complaint.severity and complaint.impact and complaint.safety_risk is not None:
             complaint.priority = given.get("priority") or derive_priority(
-                severity=complaint.severity, safety_risk=complaint.safety_risk, impact=complaint.impact
+                severity=complaint.severity,
+                safety_risk=complaint.safety_risk,
+                impact=complaint.impact,
             )
     elif event is Event.PROPOSE_RESPONSE:
-        for source, target in (("outcome", "outcome"), ("remedy_type", "remedy_type"),
-                               ("remedy_amount", "remedy_amount"), ("reasons", "response_reasons")):  # fmt: skip
+        for source, target in (
+            ("outcome", "outcome"),
+            ("remedy_type", "remedy_type"),
+            ("remedy_amount", "remedy_amount"),
+            ("reasons", "response_reasons"),
+        ):
             if source in given:
                 setattr(complaint, target, given[source])
         complaint.proposed_by_id = actor.user_id
@@ -192,10 +239,15 @@ def _facts(complaint: Complaint, actor: Actor, organisation: Organisation | None
     return Facts(
         status=Status(complaint.status),
         assessment_complete=bool(
-            complaint.severity and complaint.complexity and complaint.impact
-            and complaint.safety_risk is not None and complaint.immediate_action_needed is not None
+            complaint.severity
+            and complaint.complexity
+            and complaint.impact
+            and complaint.safety_risk is not None
+            and complaint.immediate_action_needed is not None
         ),
-        response_recorded=bool(complaint.outcome and complaint.remedy_type and complaint.response_reasons.strip()),
+        response_recorded=bool(
+            complaint.outcome and complaint.remedy_type and complaint.response_reasons.strip()
+        ),
         remedy_amount=complaint.remedy_amount,
         proposer_authority_limit=proposer_limit,
         approved=complaint.approved_at is not None,
@@ -210,10 +262,12 @@ def _facts(complaint: Complaint, actor: Actor, organisation: Organisation | None
         actor_handled_first_stage=(
             actor.user_id is not None and actor.user_id == complaint.first_stage_handler_id
         ),
-    )  # fmt: skip
+    )
 
 
-def _finish(complaint: Complaint, transition: Transition, given: dict[str, Any], actor: Actor) -> None:
+def _finish(
+    complaint: Complaint, transition: Transition, given: dict[str, Any], actor: Actor
+) -> None:
     now = clock.now()
     if transition.event is Event.ACKNOWLEDGE:
         complaint.acknowledged_at = now
@@ -226,11 +280,18 @@ def _finish(complaint: Complaint, transition: Transition, given: dict[str, Any],
     elif transition.event is Event.MERGE:
         target = (
             Complaint.objects.select_for_update()
-            .filter(reference=given["into_reference"]).exclude(pk=complaint.pk).first()
-        )  # fmt: skip
-        if target is None or Status(target.status) not in (set(Status) - {Status.CLOSED, Status.WITHDRAWN, Status.MERGED}):
-            raise InvalidInput(_("Merge into an open complaint other than this one."),
-                               code="invalid_merge_target", field="into_reference")  # fmt: skip
+            .filter(reference=given["into_reference"])
+            .exclude(pk=complaint.pk)
+            .first()
+        )
+        if target is None or Status(target.status) not in (
+            set(Status) - {Status.CLOSED, Status.WITHDRAWN, Status.MERGED}
+        ):
+            raise InvalidInput(
+                _("Merge into an open complaint other than this one."),
+                code="invalid_merge_target",
+                field="into_reference",
+            )
         complaint.merged_into = target
 
 
@@ -255,7 +316,9 @@ def transition_complaint(
     try:
         event = Event(event)
     except ValueError:
-        raise InvalidInput(_("Unknown step “%(event)s”.") % {"event": event}, code="unknown_event") from None
+        raise InvalidInput(
+            _("Unknown step “%(event)s”.") % {"event": event}, code="unknown_event"
+        ) from None
     given = _validate(event, data or EventData())
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().filter(reference=reference).first()
@@ -273,11 +336,18 @@ def transition_complaint(
         organisation = Organisation.objects.first()
         decision = decide(event, _facts(complaint, actor, organisation))
         if decision.transition is None:
-            raise TransitionNotAllowed(str(decision.refusal.message if decision.refusal else ""),
-                                       event=event.value, status=from_status)  # fmt: skip
+            raise TransitionNotAllowed(
+                str(decision.refusal.message if decision.refusal else ""),
+                event=event.value,
+                status=from_status,
+            )
         if decision.refusal is not None:
-            raise GuardFailed(str(decision.refusal.message), code=decision.refusal.code,
-                              event=event.value, status=from_status)  # fmt: skip
+            raise GuardFailed(
+                str(decision.refusal.message),
+                code=decision.refusal.code,
+                event=event.value,
+                status=from_status,
+            )
         transition = decision.transition
         _finish(complaint, transition, given, actor)
         complaint.status = transition.target
@@ -285,10 +355,16 @@ def transition_complaint(
         complaint.save()
         now = clock.now()
         ComplaintEvent.objects.create(
-            complaint=complaint, kind=event.value, from_status=from_status, to_status=complaint.status,
-            public=transition.public, actor=actor.audit_id, actor_label=actor.label,
-            note=given.get("note", ""), occurred_at=now,
-        )  # fmt: skip
+            complaint=complaint,
+            kind=event.value,
+            from_status=from_status,
+            to_status=complaint.status,
+            public=transition.public,
+            actor=actor.audit_id,
+            actor_label=actor.label,
+            note=given.get("note", ""),
+            occurred_at=now,
+        )
         audit.record(
             action=transition.action,
             actor=actor,
