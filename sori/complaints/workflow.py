@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from sori.core.i18n import LazyText as Promise
+from sori.core.i18n import lazy as _
 
 
 class Status(StrEnum):

@@ -3,7 +3,9 @@
 import os
 import tempfile
 
-os.environ.setdefault("SORI_DATA_DIR", os.path.join(tempfile.gettempdir(), "sori-test-data"))
+# A data directory of this run's own, so two test runs on one machine never share a database;
+# subprocesses started by tests inherit it through the environment.
+os.environ.setdefault("SORI_DATA_DIR", tempfile.mkdtemp(prefix="sori-test-"))
 os.environ.setdefault("SORI_TASKS_IMMEDIATE", "true")
 # Tests that exercise the rate limits lower these with override_settings.
 os.environ.setdefault("SORI_SUBMISSION_RATE", "100000/m")

@@ -4,5 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("staff/admin/", admin.site.urls),
+    path("", include("sori.api.urls")),
     *i18n_patterns(path("", include("sori.portal.urls"))),
 ]

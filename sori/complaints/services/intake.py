@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sori.audit import services as audit
-from sori.complaints import access
+from sori.complaints import access, policies
 from sori.complaints.models import (
     Category,
     Channel,
@@ -29,8 +29,8 @@ from sori.complaints.models import (
 from sori.complaints.services.transitions import transition_complaint
 from sori.complaints.workflow import Event, Status
 from sori.core import clock, references
-from sori.core.actors import SYSTEM, Actor
-from sori.core.errors import InvalidInput
+from sori.core.actors import SYSTEM, Actor, ActorKind
+from sori.core.errors import Forbidden, InvalidInput
 from sori.privacy import keys
 
 LIMITS = {
@@ -183,10 +183,27 @@ def _replay(key: str, digest: str) -> Receipt | None:
     return Receipt(**json.loads(record.response), replayed=True)
 
 
+# Anyone may complain through a web form or an integration; a complaint received by phone,
+# letter, in person or email is recorded by the staff member (or gateway) who received it.
+PUBLIC_CHANNELS = frozenset({Channel.WEB.value, Channel.API.value})
+
+
+def _check_actor(actor: Actor, data: ComplaintInput) -> None:
+    if actor.is_staff and not policies.can_submit_for_others.test(actor, None):
+        raise Forbidden(_("Your role may not record complaints."))
+    if actor.kind is ActorKind.COMPLAINANT and data.channel not in PUBLIC_CHANNELS:
+        raise Forbidden(
+            _("Only staff may record a complaint received by phone, letter, in person or email."),
+            code="channel_not_allowed",
+            field="channel",
+        )
+
+
 def submit_complaint(
     *, actor: Actor, data: ComplaintInput, idempotency_key: str | None = None
 ) -> Receipt:
     """Record a complaint with a new reference and access code, and acknowledge it (7.2, 7.4)."""
+    _check_actor(actor, data)
     category = _validate(data)
     digest = fingerprint(data)
     if idempotency_key is not None and len(idempotency_key) > 200:

@@ -217,18 +217,9 @@ def _apply(complaint: Complaint, event: Event, given: dict[str, Any], actor: Act
         complaint.external_routes_given = bool(given.get("external_routes_given", False))
         complaint.decision_issued_at = now
         complaint.reaction, complaint.reaction_at, complaint.reaction_comment = "", None, ""
-    elif event in (Event.ACCEPT, Event.REJECT):
-        complaint.reaction = Reaction.ACCEPTED if event is Event.ACCEPT else Reaction.REJECTED
-        complaint.reaction_at = now
-        complaint.reaction_comment = given.get("note", "")
-    elif event is Event.ESCALATE:
-        complaint.review_round += 1
-        # The internal review produces a new decision, which needs a new answer.
-        complaint.outcome, complaint.remedy_type, complaint.remedy_amount = "", "", None
-        complaint.response_reasons, complaint.approved_by_id, complaint.approved_at = "", None, None
 
 
-def _facts(complaint: Complaint, actor: Actor, organisation: Organisation | None) -> Facts:
+def facts_for(complaint: Complaint, actor: Actor, organisation: Organisation | None) -> Facts:
     proposer_limit = None
     if complaint.proposed_by_id is not None:
         proposer_limit = (
@@ -268,9 +259,25 @@ def _facts(complaint: Complaint, actor: Actor, organisation: Organisation | None
 def _finish(
     complaint: Complaint, transition: Transition, given: dict[str, Any], actor: Actor
 ) -> None:
+    """The event's consequences, written once the guards have allowed it.
+
+    The guards of accept, reject and escalate judge the complaint as it was (already accepted?
+    review already held?), so these effects must not be applied before ``decide()`` runs.
+    """
     now = clock.now()
     if transition.event is Event.ACKNOWLEDGE:
         complaint.acknowledged_at = now
+    elif transition.event in (Event.ACCEPT, Event.REJECT):
+        complaint.reaction = (
+            Reaction.ACCEPTED if transition.event is Event.ACCEPT else Reaction.REJECTED
+        )
+        complaint.reaction_at = now
+        complaint.reaction_comment = given.get("note", "")
+    elif transition.event is Event.ESCALATE:
+        complaint.review_round += 1
+        # The internal review produces a new decision, which needs a new answer.
+        complaint.outcome, complaint.remedy_type, complaint.remedy_amount = "", "", None
+        complaint.response_reasons, complaint.approved_by_id, complaint.approved_at = "", None, None
     elif transition.event is Event.CLOSE:
         complaint.closed_at = now
         complaint.closure_code = {
@@ -334,7 +341,7 @@ def transition_complaint(
         from_status = complaint.status
         _apply(complaint, event, given, actor)
         organisation = Organisation.objects.first()
-        decision = decide(event, _facts(complaint, actor, organisation))
+        decision = decide(event, facts_for(complaint, actor, organisation))
         if decision.transition is None:
             raise TransitionNotAllowed(
                 str(decision.refusal.message if decision.refusal else ""),

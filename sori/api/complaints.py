@@ -1,0 +1,264 @@
+"""Complaint endpoints: thin — shape by schema, one service or selector call, render.
+
+Callers:
+- the public (no credential): may submit on the ``web`` and ``api`` channels only;
+- a complainant (``X-Access-Code`` with the reference): reads and answers their own complaint;
+- staff (``Authorization: Bearer``): per role, as ``sori.complaints.policies`` says.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field as NinjaField
+from ninja import Header, Query, Router, Schema
+
+from sori.api import throttling
+from sori.api.auth import access_code, anonymous, staff_token, viewer_for
+from sori.api.schemas import (
+    ComplaintIn,
+    ComplaintOut,
+    ComplaintPageOut,
+    ReceiptOut,
+    TransitionIn,
+    TransitionOptionsOut,
+    TransitionOut,
+)
+from sori.complaints import selectors
+from sori.complaints.services.intake import (
+    ComplainantInput,
+    ComplaintInput,
+    Receipt,
+    submit_complaint,
+)
+from sori.complaints.services.transitions import EventData, transition_complaint
+from sori.complaints.workflow import STATUS_LABELS, Status
+from sori.core.actors import Actor
+from sori.core.errors import InvalidInput
+
+router = Router(tags=["complaints"])
+
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "location": {"type": "string"},
+                    "field": {"type": "string"},
+                    "code": {"type": "string"},
+                    "detail": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def _problems(*statuses: int, security: list[dict[str, list[str]]] | None = None) -> dict[str, Any]:
+    """OpenAPI for the problem+json answers an operation may give."""
+    extra: dict[str, Any] = {
+        "responses": {
+            str(status): {
+                "description": "RFC 9457 problem; branch on `code`.",
+                "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}},
+            }
+            for status in statuses
+        }
+    }
+    if security is not None:
+        extra["security"] = security
+    return extra
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _expected_version(if_match: str | None) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    value = if_match.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise InvalidInput(_("If-Match must be the ETag you were given, such as \"3\"."),
+                           code="invalid_if_match", field="If-Match")  # fmt: skip
+    return int(value)
+
+
+def _complaint_input(payload: ComplaintIn) -> ComplaintInput:
+    person = payload.complainant
+    return ComplaintInput(
+        description=payload.description,
+        channel=payload.channel.value,
+        language=payload.language.value,
+        subject=payload.subject,
+        category=payload.category,
+        desired_remedy=payload.desired_remedy,
+        occurred_on=payload.occurred_on,
+        occurred_place=payload.occurred_place,
+        product_or_service=payload.product_or_service,
+        order_reference=payload.order_reference,
+        on_behalf_of=payload.on_behalf_of,
+        representative_relationship=payload.representative_relationship,
+        assistance_needs=payload.assistance_needs,
+        complainant=None if person is None else ComplainantInput(
+            name=person.name,
+            email=person.email,
+            phone=person.phone,
+            postal_address=person.postal_address,
+            preferred_contact=person.preferred_contact.value,
+            preferred_language=person.preferred_language.value if person.preferred_language else None,
+        ),
+    )  # fmt: skip
+
+
+@router.post(
+    "/complaints",
+    auth=[staff_token, anonymous],
+    throttle=[throttling.submissions],
+    response={201: ReceiptOut},
+    url_name="complaints",
+    summary="Submit a complaint",
+    openapi_extra=_problems(401, 403, 422, 429, security=[{}]),
+)
+def submit(
+    request: HttpRequest,
+    payload: ComplaintIn,
+    response: HttpResponse,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Send the same key when retrying: you get the first answer, never a second complaint.",
+    ),
+) -> Receipt:
+    """Public and rate limited per address (ISO 10002 4.5 accessibility, 7.2 receipt).
+
+    The answer carries the reference and the access code; the code is shown only here.
+    """
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    receipt = submit_complaint(
+        actor=actor, data=_complaint_input(payload), idempotency_key=idempotency_key
+    )
+    response["Location"] = reverse("sori-api:complaint", kwargs={"reference": receipt.reference})
+    if receipt.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return receipt
+
+
+class ListFilters(Schema):
+    after: int | None = NinjaField(None, ge=1, description="The next_after of the previous page.")
+    limit: int = NinjaField(50, ge=1, le=selectors.MAX_PAGE)
+    status: Status | None = None
+    email: str | None = NinjaField(None, max_length=254, description="Exact address (blind index).")
+    phone: str | None = NinjaField(None, max_length=40, description="Exact number (blind index).")
+
+
+@router.get(
+    "/complaints",
+    auth=[staff_token],
+    response=ComplaintPageOut,
+    summary="List complaints (staff)",
+    openapi_extra=_problems(401, 403, 422),
+)
+def list_complaints(request: HttpRequest, filters: Query[ListFilters]) -> selectors.ComplaintPage:
+    """Newest first; keyset pagination. Rows carry no personal data."""
+    return selectors.complaint_page(
+        viewer=request.auth,  # type: ignore[attr-defined]
+        after=filters.after,
+        limit=filters.limit,
+        status=filters.status.value if filters.status else None,
+        email=filters.email,
+        phone=filters.phone,
+    )
+
+
+@router.get(
+    "/complaints/{reference}",
+    auth=[staff_token, access_code],
+    throttle=[throttling.lookups],
+    response=ComplaintOut,
+    url_name="complaint",
+    summary="Read a complaint",
+    openapi_extra=_problems(401, 403, 404, 429),
+)
+def read_complaint(
+    request: HttpRequest, reference: str, response: HttpResponse
+) -> selectors.ComplaintView:
+    """The complainant's view with X-Access-Code, the staff view with a token (ISO 10002 7.3).
+
+    A wrong code and an unknown reference give the same 404. The ETag is the version to send
+    back in If-Match when firing an event.
+    """
+    view = selectors.complaint_detail(viewer=viewer_for(request, reference), reference=reference)
+    response["ETag"] = _etag(view.version)
+    return view
+
+
+@router.get(
+    "/complaints/{reference}/transitions",
+    auth=[staff_token, access_code],
+    throttle=[throttling.lookups],
+    response=TransitionOptionsOut,
+    url_name="transitions",
+    summary="Events the caller may fire now",
+    openapi_extra=_problems(401, 403, 404, 429),
+)
+def list_transitions(
+    request: HttpRequest, reference: str, response: HttpResponse
+) -> selectors.TransitionOptions:
+    """Each event the caller's role allows from the current status, and whether a guard blocks it."""
+    options = selectors.transition_options(
+        viewer=viewer_for(request, reference), reference=reference
+    )
+    response["ETag"] = _etag(options.version)
+    return options
+
+
+@router.post(
+    "/complaints/{reference}/transitions",
+    auth=[staff_token, access_code],
+    throttle=[throttling.lookups],
+    response=TransitionOut,
+    summary="Fire an event",
+    openapi_extra=_problems(401, 403, 404, 409, 422, 429),
+)
+def fire_transition(
+    request: HttpRequest,
+    reference: str,
+    payload: TransitionIn,
+    response: HttpResponse,
+    if_match: str | None = Header(
+        None,
+        alias="If-Match",
+        max_length=40,
+        description="The ETag you read; a complaint changed since then answers 409 conflict.",
+    ),
+) -> TransitionOut:
+    """``{"event": ..., ...data}`` → the new status, or 409/422 problem naming the refusal."""
+    complaint = transition_complaint(
+        actor=viewer_for(request, reference),
+        reference=reference,
+        event=payload.event,
+        data=EventData(**payload.event_data()),
+        expected_version=_expected_version(if_match),
+    )
+    response["ETag"] = _etag(complaint.version)
+    return TransitionOut(
+        reference=complaint.reference,
+        event=payload.event.value,
+        status=complaint.status,
+        status_label=str(STATUS_LABELS[Status(complaint.status)]),
+        version=complaint.version,
+    )
