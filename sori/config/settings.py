@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sori.audit",
     "sori.privacy",
     "sori.complaints",
+    "sori.demo",
     "sori.api",
     "sori.portal",
 ]

@@ -1,0 +1,1 @@
+"""The demo organisation: a living system for a newcomer to explore (``sori demo``)."""
