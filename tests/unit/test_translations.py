@@ -6,6 +6,7 @@ import gettext
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -16,7 +17,9 @@ PACKAGE = ROOT / "sori"
 PO = PACKAGE / "locale" / "ko" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 
-pytestmark = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext (apt-get install gettext)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("msgfmt") is None, reason="needs GNU gettext (apt-get install gettext)"
+)
 
 
 def compiled_catalog(po_file: Path) -> dict:
@@ -35,7 +38,9 @@ def msgids(po_file: Path) -> set[str]:
 def test_every_korean_message_is_translated_and_none_is_fuzzy():
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(PO)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     stats = result.stderr
     assert "untranslated" not in stats and "fuzzy" not in stats, stats
@@ -46,14 +51,27 @@ def test_the_catalogue_covers_every_message_in_the_code(tmp_path):
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     (copy / "locale" / "ko" / "LC_MESSAGES" / "django.po").unlink()
     subprocess.run(
-        ["django-admin", "makemessages", "-l", "ko", "--no-location", "--no-obsolete"],
-        cwd=copy, check=True, capture_output=True,
-        env={"PATH": str(Path(shutil.which("django-admin") or "").parent) + ":/usr/bin:/bin",
-             "DJANGO_SETTINGS_MODULE": ""},
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "ko",
+            "--no-location",
+            "--no-obsolete",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin"},
     )
     fresh = msgids(copy / "locale" / "ko" / "LC_MESSAGES" / "django.po")
     missing = sorted(fresh - msgids(PO))
-    assert not missing, "run `cd sori && django-admin makemessages -l ko` and translate: " + repr(missing[:10])
+    assert not missing, (
+        "run `cd sori && django-admin makemessages -l ko --add-location file` and translate: "
+        + repr(missing[:10])
+    )
 
 
 def test_the_compiled_catalogue_matches_the_source():

@@ -22,10 +22,13 @@ def test_an_english_browser_is_sent_to_the_english_page(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "lang", "phrase"), [
-    ("/ko/", "ko", "불만"),
-    ("/en/", "en", "How to make a complaint"),
-])
+@pytest.mark.parametrize(
+    ("path", "lang", "phrase"),
+    [
+        ("/ko/", "ko", "불만"),
+        ("/en/", "en", "How to make a complaint"),
+    ],
+)
 def test_the_home_page_speaks_the_language_of_its_address(client, path, lang, phrase):
     response = client.get(path)
     html = response.content.decode()
@@ -37,7 +40,9 @@ def test_the_home_page_speaks_the_language_of_its_address(client, path, lang, ph
 
 
 @pytest.mark.django_db
-def test_an_auditor_reads_complaints_and_the_audit_trail_but_cannot_change_them(client, make_staff, submit):
+def test_an_auditor_reads_complaints_and_the_audit_trail_but_cannot_change_them(
+    client, make_staff, submit
+):
     receipt = submit()
     auditor = make_staff(Role.AUDITOR, username="auditor")
     assert client.login(username=auditor.label, password=PASSWORD)

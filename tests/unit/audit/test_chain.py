@@ -37,12 +37,21 @@ def build_chain(actions: list[str]) -> list[Entry]:
 
 def run(entries: list[Entry]) -> list[str]:
     head = entries[-1] if entries else None
-    return [b.line() for b in verify(entries, head_seq=head.seq if head else 0,
-                                     head_hash=head.hash if head else GENESIS)]
+    return [
+        b.line()
+        for b in verify(
+            entries, head_seq=head.seq if head else 0, head_hash=head.hash if head else GENESIS
+        )
+    ]
 
 
-actions = st.lists(st.sampled_from(["sori.complaint.received", "sori.complaint.acknowledged",
-                                    "sori.complaint.assessed"]), min_size=3, max_size=25)
+actions = st.lists(
+    st.sampled_from(
+        ["sori.complaint.received", "sori.complaint.acknowledged", "sori.complaint.assessed"]
+    ),
+    min_size=3,
+    max_size=25,
+)
 
 
 @given(actions)

@@ -58,7 +58,9 @@ def test_a_missing_key_stops_start_up_when_it_may_not_be_generated(tmp_path, mon
     assert not (tmp_path / "keys").exists()
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("YES", True), ("0", False), ("off", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("YES", True), ("0", False), ("off", False)]
+)
 def test_flags_read_the_usual_words(monkeypatch, raw, expected):
     monkeypatch.setenv("SORI_TEST_FLAG", raw)
     assert env.flag("SORI_TEST_FLAG") is expected
