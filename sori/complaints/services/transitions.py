@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from sori.accounts.models import StaffProfile
@@ -22,7 +22,15 @@ from sori.complaints.models import (
     Priority,
     RemedyType,
 )
-from sori.complaints.workflow import Event, Facts, Reaction, Status, Transition, decide
+from sori.complaints.workflow import (
+    FINAL_STATUSES,
+    Event,
+    Facts,
+    Reaction,
+    Status,
+    Transition,
+    decide,
+)
 from sori.core import clock
 from sori.core.actors import Actor
 from sori.core.errors import (
@@ -285,21 +293,31 @@ def _finish(
             Reaction.REJECTED.value: ClosureCode.RECOURSE_EXHAUSTED,
         }.get(complaint.reaction, ClosureCode.NO_REPLY)
     elif transition.event is Event.MERGE:
+        complaint.merged_into = _lock_merge_target(complaint, given["into_reference"])
+
+
+def _lock_merge_target(complaint: Complaint, reference: str) -> Complaint:
+    # Two merges crossing (A into B while B goes into A) would lock the rows in opposite order;
+    # not waiting for the second lock turns that deadlock into a clear conflict.
+    nowait = connection.features.has_select_for_update_nowait
+    try:
         target = (
-            Complaint.objects.select_for_update()
-            .filter(reference=given["into_reference"])
+            Complaint.objects.select_for_update(nowait=nowait)
+            .filter(reference=reference)
             .exclude(pk=complaint.pk)
             .first()
         )
-        if target is None or Status(target.status) not in (
-            set(Status) - {Status.CLOSED, Status.WITHDRAWN, Status.MERGED}
-        ):
-            raise InvalidInput(
-                _("Merge into an open complaint other than this one."),
-                code="invalid_merge_target",
-                field="into_reference",
-            )
-        complaint.merged_into = target
+    except OperationalError:
+        raise Conflict(
+            _("The other complaint is being changed at this moment. Try again.")
+        ) from None
+    if target is None or Status(target.status) in FINAL_STATUSES:
+        raise InvalidInput(
+            _("Merge into an open complaint other than this one."),
+            code="invalid_merge_target",
+            field="into_reference",
+        )
+    return target
 
 
 def _audit_value(value: Any) -> Any:
