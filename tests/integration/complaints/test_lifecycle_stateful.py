@@ -340,6 +340,9 @@ def test_random_event_sequences_keep_the_lifecycle_promises(make_staff, organisa
             max_examples=30,
             stateful_step_count=30,
             deadline=None,
+            # The same sequences every run: CI must not pass or fail by chance (the closure
+            # assertion below depends on the walk reaching the end of the lifecycle).
+            derandomize=True,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
