@@ -28,6 +28,9 @@ def main() -> None:
         # A missing or malformed setting: say which, without a traceback (see README, Configuration).
         sys.stderr.write(f"sori: configuration error: {exc}\n")
         sys.exit(2)
+    except KeyboardInterrupt:
+        # Ctrl-C before ``serve`` has started its processes (during migrate or the demo load).
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -19,13 +19,29 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
 class ComplaintEventInline(ReadOnlyAdminMixin, admin.TabularInline[ComplaintEvent, Complaint]):
     model = ComplaintEvent
     fields = ["occurred_at", "kind", "from_status", "to_status", "public", "actor_label", "note"]
-    readonly_fields = ["occurred_at", "kind", "from_status", "to_status", "public", "actor_label", "note"]
+    readonly_fields = [
+        "occurred_at",
+        "kind",
+        "from_status",
+        "to_status",
+        "public",
+        "actor_label",
+        "note",
+    ]
     extra = 0
 
 
 @admin.register(Complaint)
 class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Complaint]):
-    list_display = ["reference", "status", "priority", "channel", "language", "category", "received_at"]
+    list_display = [
+        "reference",
+        "status",
+        "priority",
+        "channel",
+        "language",
+        "category",
+        "received_at",
+    ]
     list_filter = ["status", "priority", "channel", "language"]
     search_fields = ["reference", "subject"]
     date_hierarchy = "received_at"
