@@ -136,6 +136,7 @@ TIME_ZONE = "UTC"
 SORI_TIME_ZONE = env.text("SORI_TIME_ZONE", "Asia/Seoul")
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Serve app static files straight from the package: no collectstatic step for a newcomer.

@@ -94,7 +94,8 @@ def test_running_the_demo_twice_creates_nothing_new_and_prints_the_logins_again(
     output = run_demo(count=30)
 
     assert counts() == before
-    assert "already exists" in output
+    # Korean is the default language of every message Sori prints.
+    assert "이미 있습니다" in output
     for login in logins():
         assert login.username in output and login.password in output
     assert "/staff/admin/" in output and "/api/docs" in output
