@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sori.accounts.models import Role
+from sori.complaints.models import Complaint
 from tests.conftest import PASSWORD
 
 
@@ -53,17 +54,21 @@ def test_an_auditor_reads_complaints_and_the_audit_trail_but_cannot_change_them(
     assert trail.status_code == 200
     assert "sori.complaint.acknowledged" in trail.content.decode()
     assert client.get("/staff/admin/complaints/complaint/add/").status_code == 403
-    detail = client.get("/staff/admin/complaints/complaint/1/change/")
+    pk = Complaint.objects.get(reference=receipt.reference).pk
+    detail = client.get(f"/staff/admin/complaints/complaint/{pk}/change/")
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.content.decode()
 
 
 @pytest.mark.django_db
 def test_the_complaint_page_for_staff_leaves_out_personal_data(client, make_staff, submit):
-    submit()
+    receipt = submit()
     make_staff(Role.AUDITOR, username="auditor")
     client.login(username="auditor", password=PASSWORD)
-    page = client.get("/staff/admin/complaints/complaint/1/change/").content.decode()
+    pk = Complaint.objects.get(reference=receipt.reference).pk
+    response = client.get(f"/staff/admin/complaints/complaint/{pk}/change/")
+    page = response.content.decode()
+    assert response.status_code == 200 and receipt.reference in page
     assert "minji@example.kr" not in page and "김민지" not in page
 
 
