@@ -6,6 +6,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from sori.accounts.models import Role
 from sori.accounts.services import actor_for_user, create_staff_user
@@ -71,3 +73,12 @@ def submit(db) -> Callable[..., Receipt]:
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request through LocaleMiddleware leaves its language active in the thread; each test
+    # starts in Sori's default language (Korean) so output never depends on the test order.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

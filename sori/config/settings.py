@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sori.audit",
     "sori.privacy",
     "sori.complaints",
+    "sori.messaging",
     "sori.demo",
     "sori.api",
     "sori.portal",
@@ -161,6 +162,24 @@ SORI_LOOKUP_RATE = env.text("SORI_LOOKUP_RATE", "60/m")
 SORI_TRUST_X_FORWARDED_FOR = env.flag("SORI_TRUST_X_FORWARDED_FOR", False)
 # How long an Idempotency-Key keeps its first answer.
 SORI_IDEMPOTENCY_HOURS = env.integer("SORI_IDEMPOTENCY_HOURS", 24)
+
+# Mail
+# Emails to complainants go out through the outbox (sori.messaging), retried while SMTP is down.
+SORI_BASE_URL = env.text("SORI_BASE_URL", "http://127.0.0.1:8000") or "http://127.0.0.1:8000"
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env.text("SORI_SMTP_HOST", "localhost") or "localhost"
+EMAIL_PORT = env.integer("SORI_SMTP_PORT", 25)
+EMAIL_HOST_USER = env.text("SORI_SMTP_USER", "") or ""
+EMAIL_HOST_PASSWORD = env.text("SORI_SMTP_PASSWORD", "") or ""
+EMAIL_USE_TLS = env.flag("SORI_SMTP_TLS", False)
+# A dead or slow server must not hold a worker (or an immediate-mode request) for long.
+EMAIL_TIMEOUT = env.integer("SORI_SMTP_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env.text("SORI_MAIL_FROM", "sori@localhost") or "sori@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How long the signed status link in an email keeps working.
+SORI_STATUS_LINK_DAYS = env.integer("SORI_STATUS_LINK_DAYS", 365)
+# How often each `sori worker` sends the queued messages that are due (0: never).
+SORI_OUTBOX_SWEEP_SECONDS = env.integer("SORI_OUTBOX_SWEEP_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

@@ -42,6 +42,7 @@ from sori.core.errors import (
     TransitionNotAllowed,
 )
 from sori.core.models import Organisation
+from sori.messaging.services import notify
 
 MAX_NOTE = 10_000
 
@@ -403,4 +404,7 @@ def transition_complaint(
             },
             iso_clause=transition.iso_clause,
         )
+        if transition.notify:
+            # ISO 10002 7.3, 7.4, 7.8: the complainant hears of it; sent after commit.
+            notify(complaint=complaint, key=transition.notify, actor=actor)
     return complaint

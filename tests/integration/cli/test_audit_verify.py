@@ -121,8 +121,9 @@ def test_postgresql_refuses_to_update_or_delete_audit_entries(trail):
 
 
 def test_the_sori_command_exits_1_and_names_a_tampered_entry(run_sori, submit):
-    submit("배송 지연에 대한 불만입니다.")
-    submit("The product broke after one day.")
+    # Anonymous: no acknowledgement email, so exactly the received and acknowledged entries.
+    submit("배송 지연에 대한 불만입니다.", anonymous=True)
+    submit("The product broke after one day.", anonymous=True)
     intact = run_sori("audit", "verify")
     assert intact.returncode == 0, intact.stderr
     assert re.search(r"(?<!\d)4(?!\d)", intact.stdout)  # the number of entries checked

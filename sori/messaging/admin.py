@@ -1,0 +1,58 @@
+"""The outbox, read-only, for complaints managers, administrators and auditors (7.4 evidence).
+
+The recipient is personal data and stays out of these pages. The body is shown as sent except
+for the signed status link's token: the link lets its holder act as the complainant, so staff
+see that a link was sent, not the link itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from sori.core.admin_mixins import ReadOnlyAdminMixin
+from sori.messaging.models import OutboundMessage
+
+TOKEN = re.compile(r"(/complaints/status/t/)[^/\s]+/")
+
+
+def without_token(body: str) -> str:
+    return TOKEN.sub(r"\1…/", body)
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[OutboundMessage]):
+    list_display = [
+        "id",
+        "created_at",
+        "complaint",
+        "template",
+        "language",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "template", "language"]
+    search_fields = ["complaint__reference"]
+    list_select_related = ["complaint"]
+    fields = readonly_fields = (
+        "complaint",
+        "template",
+        "language",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "subject",
+        "text",
+    )
+    ordering = ["-created_at", "-id"]
+
+    @admin.display(description=_("body"))
+    def text(self, message: OutboundMessage) -> str:
+        return without_token(message.body)

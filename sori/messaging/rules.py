@@ -1,0 +1,23 @@
+"""Who may read the outbox in the admin: the complaints manager, the administrator, and the
+auditor, who reads every record and changes none (ISO 10002 8.4 evidence that 7.4 was met)."""
+
+from __future__ import annotations
+
+import rules
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from sori.accounts.models import Role, StaffProfile
+
+READERS = (Role.COMPLAINTS_MANAGER.value, Role.ADMINISTRATOR.value, Role.AUDITOR.value)
+
+
+@rules.predicate
+def reads_outbox(user: AbstractBaseUser | AnonymousUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    role = StaffProfile.objects.filter(user_id=user.pk).values_list("role", flat=True).first()
+    return role in READERS
+
+
+rules.add_perm("messaging", reads_outbox)
+rules.add_perm("messaging.view_outboundmessage", reads_outbox)
