@@ -16,6 +16,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 
 from sori.accounts.services import actor_for_user, user_for_token
 from sori.complaints import selectors
+from sori.core import ratelimit
 from sori.core.actors import Actor, ActorKind
 from sori.core.errors import Forbidden
 
@@ -64,7 +65,9 @@ def viewer_for(request: HttpRequest, reference: str) -> Actor:
     """The actor behind the request for this complaint; an access code is verified now."""
     caller = request.auth  # type: ignore[attr-defined]
     if isinstance(caller, AccessCodeClaim):
-        return selectors.complainant_viewer(reference=reference, access_code=caller.code)
+        return selectors.complainant_viewer(
+            reference=reference, access_code=caller.code, client=ratelimit.client_ip(request)
+        )
     assert isinstance(caller, Actor)
     return caller
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from sori.api import problems
+from sori.api.attachments import router as attachments_router
 from sori.api.complaints import router as complaints_router
 
 DESCRIPTION = """\
@@ -28,3 +29,4 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("/", complaints_router)
+api.add_router("/", attachments_router)

@@ -251,6 +251,8 @@ class Complaint(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, related_name="merged_from", on_delete=models.PROTECT
     )
+    # ISO 10002 8.3: the complainant may decline the satisfaction survey.
+    survey_opt_out = models.BooleanField(_("declined the satisfaction survey"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -298,3 +300,60 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Attachment(models.Model):
+    """A file given with a complaint or a reply (ISO 10002 7.2, 7.6).
+
+    Stored through Django's default storage under a random name in the data directory (never
+    served by the web server); read only through ``selectors.attachment_file``. ``name`` is the
+    sanitised name shown to people; ``content_type`` was decided from the content.
+    """
+
+    complaint = models.ForeignKey(Complaint, related_name="attachments", on_delete=models.PROTECT)
+    name = models.CharField(_("file name"), max_length=120)
+    storage_name = models.CharField(max_length=200, unique=True)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.CharField(max_length=100)
+    uploaded_by_label = models.CharField(max_length=200)
+    # The complainant sees their own files and those staff chose to share with them.
+    public = models.BooleanField(_("shown to the complainant"), default=False)
+    created_at = models.DateTimeField(_("added at"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyResponse(models.Model):
+    """The complainant's satisfaction with the handling, after closure (ISO 10002 8.3)."""
+
+    complaint = models.OneToOneField(
+        Complaint, related_name="survey_response", on_delete=models.PROTECT
+    )
+    process = models.PositiveSmallIntegerField(_("satisfaction with the process"))
+    outcome = models.PositiveSmallIntegerField(_("satisfaction with the outcome"))
+    ease = models.PositiveSmallIntegerField(_("how easy it was"))
+    comment = models.TextField(_("comments"), blank=True, max_length=2000)
+    submitted_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        verbose_name = _("satisfaction survey answer")
+        verbose_name_plural = _("satisfaction survey answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(process__range=(1, 5))
+                & models.Q(outcome__range=(1, 5))
+                & models.Q(ease__range=(1, 5)),
+                name="survey_scores_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"survey {self.complaint_id}"

@@ -11,14 +11,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from sori.audit import services as audit
 from sori.complaints import access, policies
-from sori.complaints.models import Complainant, Complaint, ComplaintEvent
+from sori.complaints.models import (
+    Attachment,
+    Complainant,
+    Complaint,
+    ComplaintEvent,
+    SurveyResponse,
+)
 from sori.complaints.services.transitions import EVENT_FIELDS, REQUIRED_FIELDS, facts_for
 from sori.complaints.workflow import EVENT_LABELS, STATUS_LABELS, Event, Status, decide, events_from
-from sori.core.actors import Actor, ActorKind, complainant_actor
+from sori.core import lockout
+from sori.core.actors import SYSTEM, Actor, ActorKind, complainant_actor
 from sori.core.errors import Forbidden, InvalidInput, NotFound
 from sori.core.models import Organisation
 from sori.privacy import keys
@@ -184,11 +197,18 @@ def _not_found() -> NotFound:
     return NotFound(_("No complaint matches this reference and access code."))
 
 
-def complainant_viewer(*, reference: str, access_code: str) -> Actor:
+# Whoever typed a wrong code is not known to be the complainant.
+_PUBLIC = Actor(kind=ActorKind.COMPLAINANT, label="public")
+
+
+def complainant_viewer(*, reference: str, access_code: str, client: str | None = None) -> Actor:
     """The complainant actor for ``reference`` once ``access_code`` proves it (ISO 10002 7.3).
 
     An unknown reference and a wrong code raise the same ``NotFound``, after the same work.
+    Repeated wrong codes lock the reference's look-up (``sori.core.lockout``, 4.10): while
+    locked even the right code is refused. ``client`` (an address) is counted too when given.
     """
+    lockout.check(reference=reference, client=client)
     stored = (
         Complaint.objects.filter(reference=reference)
         .values_list("access_code_hash", flat=True)
@@ -198,7 +218,19 @@ def complainant_viewer(*, reference: str, access_code: str) -> Actor:
     # The HMAC is computed even for an unknown reference, so timing does not reveal existence.
     valid = access.matches(reference, code, stored or _NO_HASH)
     if stored is None or not valid or len(access_code) > _MAX_CODE_LENGTH:
+        with transaction.atomic():
+            failure = lockout.record_failure(reference=reference, client=client)
+            audit.record(action="sori.complaint.lookup_failed", actor=_PUBLIC,
+                         object_type="complaint", object_id=reference[:64],
+                         data={"client": client or "", "failures": failure.failures},
+                         iso_clause="4.10")  # fmt: skip
+            for key in failure.newly_locked:
+                audit.record(action="sori.complaint.lookup_locked", actor=SYSTEM,
+                             object_type="complaint", object_id=reference[:64],
+                             data={"key": key, "until": str(failure.locked_until)},
+                             iso_clause="4.10")  # fmt: skip
         raise _not_found()
+    lockout.clear(reference=reference)
     return complainant_actor(reference)
 
 
@@ -446,3 +478,101 @@ def complaint_page(
     )
     items = [ComplaintSummary(*row) for row in rows[:limit]]
     return ComplaintPage(items=items, next_after=items[-1].id if len(rows) > limit else None)
+
+
+# ---------------------------------------------------------------- attachments and survey
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: dt.datetime
+    by: str  # "complainant" or "organisation"
+    public: bool
+
+
+class AttachmentFile(NamedTuple):
+    name: str
+    content_type: str
+    file: File
+
+
+@dataclass(frozen=True)
+class SurveyState:
+    """Whether to invite the complainant to the satisfaction survey (ISO 10002 8.3)."""
+
+    closed: bool
+    answered: bool
+    opted_out: bool
+
+    @property
+    def invite(self) -> bool:
+        return self.closed and not self.answered and not self.opted_out
+
+
+def _visible_attachments(viewer: Actor, complaint: Complaint) -> QuerySet[Attachment]:
+    queryset = Attachment.objects.filter(complaint=complaint)
+    if viewer.kind is ActorKind.COMPLAINANT:
+        # The complainant sees what they sent and what staff chose to share (7.3), not the
+        # organisation's working papers.
+        queryset = queryset.filter(public=True)
+    return queryset
+
+
+def attachments_for(viewer: Actor, reference: str) -> list[AttachmentView]:
+    """The attachments of a complaint ``viewer`` may read, oldest first (no file content)."""
+    complaint = complaint_for(viewer=viewer, reference=reference)
+    return [
+        AttachmentView(
+            id=item.pk,
+            name=item.name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            created_at=item.created_at,
+            by="complainant"
+            if item.uploaded_by.startswith(ActorKind.COMPLAINANT.value)
+            else "organisation",
+            public=item.public,
+        )
+        for item in _visible_attachments(viewer, complaint).order_by("created_at", "id")
+    ]
+
+
+def attachment_file(viewer: Actor, reference: str, attachment_id: int) -> AttachmentFile:
+    """One attachment's name, type and open file, or ``NotFound`` for anyone not allowed.
+
+    A file of another complaint, a staff-only file asked for by the complainant and a missing
+    one all give the same answer. Each staff reading is logged like personal data (4.10): a
+    file sent by the complainant may well hold it.
+    """
+    complaint = complaint_for(viewer=viewer, reference=reference)
+    item = _visible_attachments(viewer, complaint).filter(pk=attachment_id).first()
+    if item is None:
+        raise NotFound(_("No such attachment."))
+    handle = default_storage.open(item.storage_name, "rb")
+    if viewer.kind is not ActorKind.COMPLAINANT:
+        with transaction.atomic():
+            audit.record(
+                action="sori.attachment.viewed",
+                actor=viewer,
+                object_type="complaint",
+                object_id=complaint.reference,
+                data={"attachment": item.pk, "name": item.name, "role": viewer.role},
+                iso_clause="4.10",
+            )
+    return AttachmentFile(name=item.name, content_type=item.content_type, file=handle)
+
+
+def survey_state(viewer: Actor, reference: str) -> SurveyState:
+    """Closed, answered, declined: the front-end shows the invitation when ``invite`` is true."""
+    complaint = complaint_for(viewer=viewer, reference=reference)
+    return SurveyState(
+        closed=complaint.status == Status.CLOSED,
+        answered=SurveyResponse.objects.filter(complaint=complaint).exists(),
+        opted_out=complaint.survey_opt_out,
+    )

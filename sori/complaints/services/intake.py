@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from sori.audit import services as audit
 from sori.complaints import access, policies
+from sori.complaints.attachments import IncomingFile
 from sori.complaints.models import (
     Category,
     Channel,
@@ -26,6 +28,7 @@ from sori.complaints.models import (
     IdempotencyKey,
     Language,
 )
+from sori.complaints.services import attachments as attachment_store
 from sori.complaints.services.transitions import transition_complaint
 from sori.complaints.workflow import Event, Status
 from sori.core import clock, references
@@ -200,9 +203,17 @@ def _check_actor(actor: Actor, data: ComplaintInput) -> None:
 
 
 def submit_complaint(
-    *, actor: Actor, data: ComplaintInput, idempotency_key: str | None = None
+    *,
+    actor: Actor,
+    data: ComplaintInput,
+    idempotency_key: str | None = None,
+    attachments: Sequence[IncomingFile] = (),
 ) -> Receipt:
-    """Record a complaint with a new reference and access code, and acknowledge it (7.2, 7.4)."""
+    """Record a complaint with a new reference and access code, and acknowledge it (7.2, 7.4).
+
+    ``attachments`` are checked before anything is written and stored in the same transaction;
+    if it rolls back, the stored files are deleted again.
+    """
     _check_actor(actor, data)
     category = _validate(data)
     digest = fingerprint(data)
@@ -210,31 +221,34 @@ def submit_complaint(
         raise InvalidInput(
             _("The Idempotency-Key is too long."), code="too_long", field="Idempotency-Key"
         )
-    try:
-        with transaction.atomic():
-            if idempotency_key is not None:
+    with attachment_store.batch(attachments) as files:
+        try:
+            with transaction.atomic():
+                if idempotency_key is not None:
+                    replayed = _replay(idempotency_key, digest)
+                    if replayed is not None:
+                        return replayed
+                receipt, complaint = _record(actor=actor, data=data, category=category)
+                files.store(complaint=complaint, actor=actor, iso_clause="7.2")
+                if idempotency_key is not None:
+                    IdempotencyKey.objects.create(
+                        key=idempotency_key,
+                        fingerprint=digest,
+                        complaint=complaint,
+                        response=json.dumps(receipt.public()),
+                        created_at=clock.now(),
+                    )
+                return receipt
+        except IntegrityError:
+            # A concurrent retry with the same key committed first: answer as it was answered.
+            files.discard()
+            if idempotency_key is None:
+                raise
+            with transaction.atomic():
                 replayed = _replay(idempotency_key, digest)
-                if replayed is not None:
-                    return replayed
-            receipt, complaint = _record(actor=actor, data=data, category=category)
-            if idempotency_key is not None:
-                IdempotencyKey.objects.create(
-                    key=idempotency_key,
-                    fingerprint=digest,
-                    complaint=complaint,
-                    response=json.dumps(receipt.public()),
-                    created_at=clock.now(),
-                )
-            return receipt
-    except IntegrityError:
-        # A concurrent retry with the same key committed first: answer as it was answered.
-        if idempotency_key is None:
-            raise
-        with transaction.atomic():
-            replayed = _replay(idempotency_key, digest)
-        if replayed is None:
-            raise
-        return replayed
+            if replayed is None:
+                raise
+            return replayed
 
 
 def _record(

@@ -1,0 +1,67 @@
+"""What the public pages say about the complaints service, read from live configuration (ISO 10002 7.1, 4.4).
+
+Nothing here is written in code that an organisation would need to change: contact points, office
+hours, target times, the privacy notice, help and the external bodies all come from the database,
+so a change in the admin shows on the next page view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from sori.core.models import ExternalDisputeBody, Organisation
+
+DEFAULT_RESPONSE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Body:
+    name: str
+    description: str
+    url: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class PublicInformation:
+    organisation: str
+    email: str = ""
+    phone: str = ""
+    postal_address: str = ""
+    visiting_address: str = ""
+    office_hours: str = ""
+    acknowledgement_target: str = ""
+    response_target_days: int = DEFAULT_RESPONSE_DAYS
+    privacy_notice: str = ""
+    assistance: str = ""
+    bodies: list[Body] = field(default_factory=list)
+
+    def expected_by(self, received_at: dt.datetime) -> dt.date:
+        """The date a response is due, as promised publicly (calendar days until SLA policies)."""
+        return (received_at + dt.timedelta(days=self.response_target_days)).date()
+
+
+def public_information() -> PublicInformation:
+    bodies = [
+        Body(name=body.name, description=body.description, url=body.url, phone=body.phone)
+        for body in ExternalDisputeBody.objects.filter(active=True)
+    ]
+    organisation = Organisation.objects.first()
+    if organisation is None:
+        return PublicInformation(organisation=_("Sori"), bodies=bodies)
+    return PublicInformation(
+        organisation=organisation.name,
+        email=organisation.complaints_email,
+        phone=organisation.complaints_phone,
+        postal_address=organisation.postal_address,
+        visiting_address=organisation.visiting_address,
+        office_hours=organisation.localised("office_hours"),
+        acknowledgement_target=organisation.localised("acknowledgement_target"),
+        response_target_days=organisation.response_target_days,
+        privacy_notice=organisation.localised("privacy_notice"),
+        assistance=organisation.localised("assistance"),
+        bodies=bodies,
+    )

@@ -1,0 +1,26 @@
+"""How each public timeline line reads to the complainant (ISO 10002 7.3)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from sori.complaints.selectors import TimelineItem
+
+PUBLIC_LABELS = {
+    "received": _("We received your complaint."),
+    "acknowledge": _("We confirmed that we received it."),
+    "start_investigation": _("We started to investigate."),
+    "request_information": _("We asked you for more information."),
+    "receive_information": _("We received the information."),
+    "communicate_decision": _("We told you our decision."),
+    "accept": _("You accepted the decision."),
+    "reject": _("You did not accept the decision."),
+    "escalate": _("An internal review started."),
+    "close": _("The complaint was closed."),
+    "withdraw": _("The complaint was withdrawn."),
+    "merge": _("The complaint was joined with another one about the same matter."),
+}
+
+
+def public_label(item: TimelineItem) -> str:
+    return str(PUBLIC_LABELS.get(item.event, item.event.replace("_", " ")))
