@@ -27,6 +27,7 @@ from sori.core.models import Organisation
 from sori.demo import data
 from sori.demo.data import CategoryNode
 from sori.demo.plan import COMPLAINANT, SUBMIT, Plan, plan_demo, working_time
+from sori.messaging import services as messaging
 
 DEFAULT_COUNT = 200
 DEFAULT_SEED = 10002
@@ -105,7 +106,9 @@ def build_demo(*, actor: Actor, count: int = DEFAULT_COUNT, seed: int = DEFAULT_
             units = _units(actor=actor)
             _categories(actor=actor, nodes=data.CATEGORY_TREE, parent=None)
             actors = _staff(actor=actor, units=units)
-        _run(plans, actors)
+        # The demo's complainants are fictional and its events in the past: no emails.
+        with messaging.suppressed():
+            _run(plans, actors)
     return _result(True, organisation)
 
 

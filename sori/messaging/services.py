@@ -12,9 +12,12 @@ that marks the row sent sends that message again after the lease.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import logging
 import smtplib
+from collections.abc import Iterator
 from typing import Any
 
 from django.apps import apps
@@ -129,12 +132,30 @@ def render(*, complaint: Complaint, key: str, language: str) -> tuple[str, str]:
     return " ".join(str(subject).split()), str(body).strip() + "\n"
 
 
+_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "sori_messages_suppressed", default=False
+)
+
+
+@contextlib.contextmanager
+def suppressed() -> Iterator[None]:
+    """No complainant email inside this block: for generated data (the demo), whose addresses
+    are fictional and whose events happened in the past."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
 def notify(*, complaint: Complaint, key: str, actor: Actor) -> None:
     """Queue message ``key`` for the complainant, sent once the caller's transaction commits.
 
     Anonymous complainants, and those who gave no email address, get nothing by email: they
     follow the complaint with the reference and access code.
     """
+    if _suppressed.get():
+        return
     complainant = complaint.complainant
     recipient = complainant.email.strip() if complainant else ""
     if not recipient:

@@ -171,3 +171,11 @@ def test_the_default_demo_has_about_200_complaints_in_korean_and_english():
     phones = {c.complainant.phone for c in Complaint.objects.exclude(complainant=None)}
     assert all(p.startswith("010-0000-") for p in phones)
     assert len({s.subject for s in data.KO_STORIES}) == len(data.KO_STORIES) >= 40
+
+
+def test_the_demo_sends_no_email_to_its_fictional_complainants():
+    from sori.messaging.models import OutboundMessage
+
+    run_demo(count=30)
+    assert Complaint.objects.exclude(complainant=None).exists()
+    assert not OutboundMessage.objects.exists()

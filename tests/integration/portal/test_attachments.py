@@ -64,6 +64,22 @@ def test_an_executable_renamed_pdf_is_refused_on_the_field_and_the_text_is_kept(
     assert "Refund, please" in page and "invoice.pdf" in page
 
 
+def test_an_oversized_file_is_refused_in_korean_and_the_text_is_kept(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    big = SimpleUploadedFile(
+        "scan.pdf", b"%PDF-1.7\n" + b"0" * (10 * 1024 * 1024), "application/pdf"
+    )
+    before = Complaint.objects.count()
+    response = client.post(
+        "/ko/complaints/new/", {**form_data(desired_remedy="전액 환불"), "attachments": big}
+    )
+    page = response.content.decode()
+    assert response.status_code >= 400 and Complaint.objects.count() == before
+    assert 'id="id_attachments-error"' in page and "10MB" in page.replace(" ", "")
+    assert "전액 환불" in page
+    assert not any(tmp_path.rglob("*.*")), "nothing may be stored for a refused submission"
+
+
 def test_more_than_five_files_are_refused_before_anything_is_stored(client):
     files = [SimpleUploadedFile(f"n{i}.txt", b"note", content_type="text/plain") for i in range(6)]
     response = client.post("/en/complaints/new/", {**form_data(), "attachments": files})
