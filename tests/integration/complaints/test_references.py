@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from sori.audit.models import AuditEntry
 from sori.audit.selectors import verify_trail
@@ -24,6 +20,7 @@ from sori.complaints.workflow import Event, Status
 from sori.core.actors import SYSTEM, complainant_actor
 from sori.core.clock import frozen_at
 from sori.core.errors import Conflict, DomainError, GuardFailed, TransitionNotAllowed
+from tests.support.concurrency import concurrently
 
 from .flow import COMPLETE_ASSESSMENT, fire, response, row
 
@@ -34,29 +31,6 @@ def number(reference: str) -> int:
     match = REFERENCE.match(reference)
     assert match, reference
     return int(match.group(2))
-
-
-def concurrently(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls in threads released together; each result is a value or the exception."""
-    start = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            start.wait()
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()  # each thread has its own connection; leave none open
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-        assert not thread.is_alive(), "a concurrent call never finished"
-    return results
 
 
 @pytest.mark.django_db

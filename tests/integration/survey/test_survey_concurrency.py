@@ -5,40 +5,17 @@ Threads with their own database connections, committing for real (``transaction=
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from sori.complaints.models import SurveyResponse
 from sori.complaints.services.survey import answer_survey
 from sori.core.actors import complainant_actor
 from sori.core.errors import InvalidInput
 from tests.integration.survey.test_survey import _closed
-
-
-def concurrently(*calls: Callable[[], Any]) -> list[Any]:
-    start = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            start.wait()
-            results[index] = call()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()  # each thread has its own connection; leave none open
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-        assert not thread.is_alive(), "a concurrent answer never finished"
-    return results
+from tests.support.concurrency import concurrently
 
 
 @pytest.mark.django_db(transaction=True)
