@@ -17,11 +17,8 @@ from ninja.security import APIKeyHeader, HttpBearer
 from sori.accounts.services import actor_for_user, user_for_token
 from sori.complaints import selectors
 from sori.core import ratelimit
-from sori.core.actors import Actor, ActorKind
+from sori.core.actors import PUBLIC, Actor
 from sori.core.errors import Forbidden
-
-# A member of the public submitting through the API (no account, no complaint yet).
-PUBLIC = Actor(kind=ActorKind.COMPLAINANT, label="public")
 
 
 @dataclass(frozen=True)

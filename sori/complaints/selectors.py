@@ -31,7 +31,7 @@ from sori.complaints.models import (
 from sori.complaints.services.transitions import EVENT_FIELDS, REQUIRED_FIELDS, facts_for
 from sori.complaints.workflow import EVENT_LABELS, STATUS_LABELS, Event, Status, decide, events_from
 from sori.core import lockout
-from sori.core.actors import SYSTEM, Actor, ActorKind, complainant_actor
+from sori.core.actors import PUBLIC, SYSTEM, Actor, ActorKind, complainant_actor
 from sori.core.errors import Forbidden, InvalidInput, NotFound
 from sori.core.models import Organisation
 from sori.privacy import keys
@@ -197,10 +197,6 @@ def _not_found() -> NotFound:
     return NotFound(_("No complaint matches this reference and access code."))
 
 
-# Whoever typed a wrong code is not known to be the complainant.
-_PUBLIC = Actor(kind=ActorKind.COMPLAINANT, label="public")
-
-
 def complainant_viewer(*, reference: str, access_code: str, client: str | None = None) -> Actor:
     """The complainant actor for ``reference`` once ``access_code`` proves it (ISO 10002 7.3).
 
@@ -220,7 +216,7 @@ def complainant_viewer(*, reference: str, access_code: str, client: str | None =
     if stored is None or not valid or len(access_code) > _MAX_CODE_LENGTH:
         with transaction.atomic():
             failure = lockout.record_failure(reference=reference, client=client)
-            audit.record(action="sori.complaint.lookup_failed", actor=_PUBLIC,
+            audit.record(action="sori.complaint.lookup_failed", actor=PUBLIC,
                          object_type="complaint", object_id=reference[:64],
                          data={"client": client or "", "failures": failure.failures},
                          iso_clause="4.10")  # fmt: skip

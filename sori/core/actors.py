@@ -39,6 +39,8 @@ class Actor:
 
 
 SYSTEM = Actor(kind=ActorKind.SYSTEM, label="system")
+# A member of the public who has not proved access to any complaint (submitting, looking up).
+PUBLIC = Actor(kind=ActorKind.COMPLAINANT, label="public")
 
 
 def complainant_actor(reference: str) -> Actor:

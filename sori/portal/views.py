@@ -17,14 +17,12 @@ from django.views.decorators.http import require_http_methods
 
 from sori.complaints.services.intake import ComplainantInput, ComplaintInput, submit_complaint
 from sori.core import ratelimit
-from sori.core.actors import Actor, ActorKind
+from sori.core.actors import PUBLIC
 from sori.core.errors import DomainError
 from sori.portal import uploads
 from sori.portal.forms import ComplaintForm
 from sori.portal.information import public_information
 
-# A member of the public submitting through the portal (no account, no complaint yet).
-PUBLIC = Actor(kind=ActorKind.COMPLAINANT, label="public")
 RECEIPT_KEY = "sori.portal.receipt"
 
 
