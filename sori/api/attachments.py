@@ -6,6 +6,8 @@ the web server: only these endpoints read them, for a viewer the selectors allow
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Field as NinjaField
 from ninja import File, Form, Router, Schema
@@ -31,7 +33,7 @@ class AttachmentOut(Schema):
     content_type: str
     size: int
     sha256: str
-    created_at: str
+    created_at: datetime
     by: str
     public: bool
 
@@ -64,22 +66,9 @@ def _survey(state: selectors.SurveyState) -> SurveyOut:
     summary="List a complaint's attachments",
     openapi_extra=_problems(401, 404, 429),
 )
-def list_attachments(request: HttpRequest, reference: str) -> list[AttachmentOut]:
+def list_attachments(request: HttpRequest, reference: str) -> list[selectors.AttachmentView]:
     """The complainant sees their own files and those shared with them; staff see all."""
-    items = selectors.attachments_for(viewer_for(request, reference), reference)
-    return [
-        AttachmentOut(
-            id=item.id,
-            name=item.name,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-            created_at=item.created_at.isoformat(),
-            by=item.by,
-            public=item.public,
-        )
-        for item in items
-    ]
+    return selectors.attachments_for(viewer_for(request, reference), reference)
 
 
 @router.get(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -216,35 +216,38 @@ class ReplyForm(NoteForm):
     )
 
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 SCALE = [(str(n), str(n)) for n in range(1, 6)]
+
+
+def _rating(label: StrOrPromise, help_text: StrOrPromise) -> forms.TypedChoiceField:
+    """A 1–5 answer as a group of radio buttons (a fieldset with a legend in the template)."""
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a number from 1 to 5.")},
+    )
 
 
 class SurveyForm(forms.Form):
     """ISO 10002 8.3 / ISO 10004: satisfaction with the process and the outcome, and effort."""
 
-    process = forms.TypedChoiceField(
-        label=_("How satisfied are you with how we handled your complaint?"),
-        help_text=_("1 = very dissatisfied, 5 = very satisfied"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a number from 1 to 5.")},
+    process = _rating(
+        _("How satisfied are you with how we handled your complaint?"),
+        _("1 = very dissatisfied, 5 = very satisfied"),
     )
-    outcome = forms.TypedChoiceField(
-        label=_("How satisfied are you with the outcome?"),
-        help_text=_("1 = very dissatisfied, 5 = very satisfied"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a number from 1 to 5.")},
+    outcome = _rating(
+        _("How satisfied are you with the outcome?"),
+        _("1 = very dissatisfied, 5 = very satisfied"),
     )
-    ease = forms.TypedChoiceField(
-        label=_("How easy was it to make your complaint and follow it?"),
-        help_text=_("1 = very difficult, 5 = very easy"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a number from 1 to 5.")},
+    ease = _rating(
+        _("How easy was it to make your complaint and follow it?"),
+        _("1 = very difficult, 5 = very easy"),
     )
     comment = forms.CharField(
         label=_("Anything else you would like to tell us? (optional)"),

@@ -19,17 +19,9 @@ from sori.complaints.services.transitions import EventData, transition_complaint
 from sori.complaints.workflow import Event, Status
 from sori.core.actors import SYSTEM, complainant_actor
 from sori.core.errors import Forbidden, InvalidInput, NotFound
+from tests.api.helpers import ASSESSMENT, URL
 from tests.integration.attachments import samples
 from tests.integration.attachments.samples import incoming, stored_files
-
-URL = "/api/v1/complaints"
-ASSESSMENT = {
-    "severity": "low",
-    "safety_risk": False,
-    "complexity": "low",
-    "impact": "low",
-    "immediate_action_needed": False,
-}
 
 
 @pytest.fixture
