@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sori.audit import services as audit
-from sori.complaints import access, policies
+from sori.complaints import access, policies, scope
 from sori.complaints.models import (
     Attachment,
     Complainant,
@@ -454,7 +454,8 @@ def complaint_page(
         raise Forbidden(_("Only staff may list complaints."))
     if (email or phone) and not policies.can_read_personal_data.test(viewer, None):
         raise Forbidden(_("Your role may not look complaints up by contact details."))
-    queryset = Complaint.objects.order_by("-id")
+    # ISO 10002 4.10: the same scope rule as the queue and the workspace.
+    queryset = Complaint.objects.filter(scope.visible(viewer)).order_by("-id")
     if status:
         if status not in {member.value for member in Status}:
             raise InvalidInput(_("Unknown status “%(status)s”.") % {"status": status},

@@ -27,6 +27,7 @@ class Status(StrEnum):
     APPROVED = "approved"
     DECISION_COMMUNICATED = "decision_communicated"
     ESCALATED = "escalated"
+    REFERRED = "referred"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
     MERGED = "merged"
@@ -42,6 +43,7 @@ STATUS_LABELS: dict[Status, Promise] = {
     Status.APPROVED: _("response approved"),
     Status.DECISION_COMMUNICATED: _("decision communicated"),
     Status.ESCALATED: _("internal review"),
+    Status.REFERRED: _("external dispute resolution"),
     Status.CLOSED: _("closed"),
     Status.WITHDRAWN: _("withdrawn"),
     Status.MERGED: _("merged"),
@@ -63,7 +65,9 @@ class Event(StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
     ESCALATE = "escalate"
+    REFER_EXTERNALLY = "refer_externally"
     CLOSE = "close"
+    REOPEN = "reopen"
     WITHDRAW = "withdraw"
     MERGE = "merge"
 
@@ -80,7 +84,9 @@ EVENT_LABELS: dict[Event, Promise] = {
     Event.ACCEPT: _("accept the decision"),
     Event.REJECT: _("reject the decision"),
     Event.ESCALATE: _("start an internal review"),
+    Event.REFER_EXTERNALLY: _("record an external dispute-resolution referral"),
     Event.CLOSE: _("close the complaint"),
+    Event.REOPEN: _("reopen the complaint"),
     Event.WITHDRAW: _("withdraw the complaint"),
     Event.MERGE: _("merge into another complaint"),
 }
@@ -120,6 +126,7 @@ class Facts:
     actor_authority_limit: Decimal | None = None
     actor_is_proposer: bool = False
     actor_handled_first_stage: bool = False
+    referral_concluded: bool = False
 
     @property
     def approval_required(self) -> bool:
@@ -268,6 +275,30 @@ def closable(facts: Facts) -> Refusal | None:
     )
 
 
+def rejected_decision(facts: Facts) -> Refusal | None:
+    # ISO 10003: a complainant who does not accept the decision may go to an external body.
+    if facts.reaction is Reaction.REJECTED:
+        return None
+    return Refusal(
+        "not_rejected",
+        _("An external referral follows a decision the complainant rejected."),
+    )
+
+
+def referral_concluded(facts: Facts) -> Refusal | None:
+    # ISO 10002 7.9 / ISO 10003: the file closes once the external body's outcome is recorded
+    # and, where it asked the organisation to act, that has been done.
+    if facts.referral_concluded:
+        return None
+    return Refusal(
+        "referral_open",
+        _(
+            "Record the external body's outcome (and its implementation, if it asked for "
+            "action) before closing."
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Transition:
     source: Status
@@ -344,8 +375,15 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
     + _t([S.DECISION_COMMUNICATED], E.ESCALATE, S.ESCALATED,
          guards=(rejected_and_review_available,), sla=SlaEffect.START,
          notify="internal_review_started", iso="7.9", action="escalated")
+    + _t([S.DECISION_COMMUNICATED], E.REFER_EXTERNALLY, S.REFERRED,
+         guards=(rejected_decision,), iso="7.9", action="referred_externally")
     + _t([S.DECISION_COMMUNICATED], E.CLOSE, S.CLOSED, guards=(closable,), sla=SlaEffect.STOP,
          notify="closed", iso="7.9", action="closed")
+    + _t([S.REFERRED], E.CLOSE, S.CLOSED, guards=(referral_concluded,), sla=SlaEffect.STOP,
+         notify="closed", iso="7.9", action="closed")
+    # ISO 10002 7.9: a closed complaint may be reopened, with a reason, when new facts appear.
+    + _t([S.CLOSED], E.REOPEN, S.INVESTIGATING, sla=SlaEffect.START, notify="reopened",
+         iso="7.9", action="reopened")
     + _t(sorted(OPEN_STATUSES), E.WITHDRAW, S.WITHDRAWN, sla=SlaEffect.STOP, notify="withdrawn",
          iso="7.9", action="withdrawn")
     + _t(sorted(OPEN_STATUSES), E.MERGE, S.MERGED, sla=SlaEffect.STOP, iso="7.3", action="merged")

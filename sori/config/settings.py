@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sori.demo",
     "sori.api",
     "sori.portal",
+    "sori.backoffice",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("staff/admin/", admin.site.urls),
+    path("staff/", include("sori.backoffice.urls")),
     path("", include("sori.api.urls")),
     *i18n_patterns(path("", include("sori.portal.urls"))),
 ]

@@ -7,6 +7,7 @@ and the hash-chained audit trail are the real thing and ``sori audit verify`` pa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -16,17 +17,20 @@ from django.utils.translation import gettext as _
 from sori.accounts.models import Unit
 from sori.accounts.services import actor_for_user, create_staff_user
 from sori.audit import services as audit
-from sori.complaints.models import Category, Complaint
+from sori.complaints.models import Category, Complaint, ReferralOutcome
+from sori.complaints.services.assignment import assign_complaint
 from sori.complaints.services.intake import submit_complaint
+from sori.complaints.services.investigation import add_task
+from sori.complaints.services.referrals import record_referral_outcome
 from sori.complaints.services.transitions import EventData, transition_complaint
 from sori.complaints.workflow import Event
 from sori.core import clock
 from sori.core.actors import SYSTEM, Actor, ActorKind, complainant_actor
 from sori.core.errors import Conflict, InvalidInput
-from sori.core.models import Organisation
+from sori.core.models import ExternalDisputeBody, Organisation
 from sori.demo import data
 from sori.demo.data import CategoryNode
-from sori.demo.plan import COMPLAINANT, SUBMIT, Plan, plan_demo, working_time
+from sori.demo.plan import COMPLAINANT, REFERRAL_OUTCOME, SUBMIT, Plan, plan_demo, working_time
 from sori.messaging import services as messaging
 
 DEFAULT_COUNT = 200
@@ -191,6 +195,65 @@ def _staff(*, actor: Actor, units: dict[str, Unit]) -> dict[str, Actor]:
     return actors
 
 
+def _assign(reference: str, plan: Plan, staff: dict[str, Actor]) -> None:
+    """The complaints manager gives each new complaint to its handler (ISO 10002 5.4)."""
+    handler = staff[plan.handler]
+    assign_complaint(actor=staff["manager"], reference=reference, assignee_id=handler.user_id)
+    if plan.investigator is not None:
+        investigator = staff[plan.investigator]
+        assert investigator.user_id is not None
+        add_task(
+            actor=handler,
+            reference=reference,
+            title=TASK_TITLES[plan.story.language],
+            owner_id=investigator.user_id,
+        )
+
+
+TASK_TITLES = {
+    "ko": "관련 기록과 담당 직원 진술을 확인하고 결과를 정리해 주세요.",
+    "en": "Check the records and the staff involved, and write up what you find.",
+}
+
+
+def _referral(data: EventData | None, moment: dt.datetime, language: str) -> EventData:
+    body = ExternalDisputeBody.objects.filter(active=True).order_by("position", "pk").first()
+    assert body is not None, "the core migration creates the external bodies"
+    return dataclasses.replace(
+        data or EventData(),
+        body_id=body.pk,
+        referred_on=moment.date(),
+        their_reference=f"ADR-{moment:%Y}-{moment:%m%d%H%M}",
+        organisation_position=REFERRAL_TEXTS[language][0],
+    )
+
+
+REFERRAL_TEXTS = {
+    "ko": (
+        "내부 재검토 결과 약관과 처리 기록에 따라 결정하였으며, 조정 절차에 성실히 협조하겠습니다.",
+        "조정 결정에 따라 일부 금액을 환급하였습니다.",
+    ),
+    "en": (
+        "Our internal review followed the terms and the records; we will take part fully.",
+        "We refunded part of the amount as the body recommended.",
+    ),
+}
+
+
+def _referral_outcome(reference: str, plan: Plan, actor: Actor, moment: dt.datetime) -> None:
+    """The external body decided; half the time it asked the organisation to do something."""
+    asks_for_action = plan.index % 2 == 0
+    record_referral_outcome(
+        actor=actor,
+        reference=reference,
+        outcome=ReferralOutcome.PARTLY if asks_for_action else ReferralOutcome.FOR_ORGANISATION,
+        outcome_on=moment.date(),
+        action_required=asks_for_action,
+        implementation=REFERRAL_TEXTS[plan.story.language][1] if asks_for_action else "",
+        implemented_on=moment.date() if asks_for_action else None,
+    )
+
+
 def _run(plans: list[Plan], staff: dict[str, Actor]) -> None:
     """Every step of every complaint, in time order, each at its own moment."""
     actors = {**staff, "system": SYSTEM, "email": EMAIL_GATEWAY}
@@ -210,9 +273,15 @@ def _run(plans: list[Plan], staff: dict[str, Actor]) -> None:
                 assert plan.complaint is not None
                 receipt = submit_complaint(actor=actors[step.actor], data=plan.complaint)
                 references[plan.index] = receipt.reference
+                _assign(receipt.reference, plan, staff)
                 continue
             reference = references[plan.index]
+            if step.event == REFERRAL_OUTCOME:
+                _referral_outcome(reference, plan, actors[step.actor], moment)
+                continue
             event_data = step.data
+            if step.event == Event.REFER_EXTERNALLY:
+                event_data = _referral(event_data, moment, plan.story.language)
             if step.event == Event.MERGE and plan.merge_into is not None:
                 note = event_data.note if event_data else ""
                 event_data = EventData(note=note, into_reference=references[plan.merge_into])

@@ -22,6 +22,8 @@ from sori.demo.data import Story
 
 HISTORY_DAYS = 120
 SUBMIT = "submit"
+# Not a workflow event: the external body's outcome, recorded on the referral (ISO 10003).
+REFERRAL_OUTCOME = "referral_outcome"
 COMPLAINANT = "complainant"
 LOCAL = ZoneInfo(data.TIME_ZONE)
 # The last step of any complaint happens at least this long before "now".
@@ -50,6 +52,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("closed_no_reply", 12),
     Scenario("closed_exhausted", 6),
     Scenario("closed_review_accepted", 3),
+    Scenario("closed_external", 2),
     Scenario("withdrawn", 8),
     Scenario("merged", 5),
     Scenario("acknowledged", 8, 2),
@@ -63,6 +66,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("decided_rejected", 3, 3),
     Scenario("escalated", 4, 6),
     Scenario("review_decided", 2, 6),
+    Scenario("referred", 2, 30),
 )
 BY_NAME = {s.name: s for s in SCENARIOS}
 # Anonymous complainants give no contact details, so the demo stops them short of a decision
@@ -85,6 +89,8 @@ REJECTING = frozenset(
         "review_decided",
         "closed_exhausted",
         "closed_review_accepted",
+        "closed_external",
+        "referred",
     }
 )
 
@@ -109,6 +115,9 @@ class Plan:
     times: list[dt.datetime] = field(default_factory=list)
     complaint: ComplaintInput | None = None
     merge_into: int | None = None
+    # Who the complaint is assigned to, and whether an investigator gets a task on it.
+    handler: str = "handler"
+    investigator: str | None = None
 
     @property
     def received_at(self) -> dt.datetime:
@@ -348,6 +357,13 @@ def _steps(case: _Case) -> list[Step]:
         steps.append(case.staff(Event.CLOSE, "manager", 2, 48, note=case.text("close")))
     else:
         steps.append(case.answer(Event.REJECT, 12, 150, case.text("reject")))
+        if name in ("closed_external", "referred"):
+            # ISO 10003: the complainant took it to an external body; the builder names the body
+            # and the date when the step happens.
+            steps.append(case.staff(Event.REFER_EXTERNALLY, "manager", 72, 400))
+            if name == "referred":
+                return steps
+            steps.append(Step(REFERRAL_OUTCOME, "manager", _hours(rng, 24 * 20, 24 * 40), "office"))
         steps.append(case.staff(Event.CLOSE, "manager", 12, 48, note=case.text("close_exhausted")))
     return steps
 
@@ -423,6 +439,9 @@ def plan_demo(*, count: int, seed: int, now: dt.datetime) -> list[Plan]:
             rng, language=case.lang, channel=case.channel, anonymous=case.anonymous
         )
         plan = Plan(index, name, story, case.channel, case.anonymous, _steps(case))
+        if name != "merged":
+            plan.handler = case.handler
+            plan.investigator = case.worker if case.worker == "investigator" else None
         if name != "merged":
             _place(rng, plan, now)
             plan.complaint = people.complaint(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,9 +18,11 @@ from sori.complaints.models import (
     Complaint,
     ComplaintEvent,
     ContactMethod,
+    ExternalReferral,
     Level,
     Outcome,
     Priority,
+    PriorityRule,
     RemedyType,
 )
 from sori.complaints.workflow import (
@@ -41,7 +44,7 @@ from sori.core.errors import (
     NotFound,
     TransitionNotAllowed,
 )
-from sori.core.models import Organisation
+from sori.core.models import ExternalDisputeBody, Organisation
 from sori.messaging.services import notify
 
 MAX_NOTE = 10_000
@@ -66,6 +69,10 @@ class EventData:
     method: str | None = None
     external_routes_given: bool | None = None
     into_reference: str | None = None
+    body_id: int | None = None
+    referred_on: dt.date | None = None
+    their_reference: str | None = None
+    organisation_position: str | None = None
 
     def given(self) -> dict[str, Any]:
         return {
@@ -101,7 +108,11 @@ EVENT_FIELDS: dict[Event, frozenset[str]] = {
     Event.ACCEPT: frozenset({"note"}),
     Event.REJECT: frozenset({"note"}),
     Event.ESCALATE: frozenset({"note"}),
+    Event.REFER_EXTERNALLY: frozenset(
+        {"note", "body_id", "referred_on", "their_reference", "organisation_position"}
+    ),
     Event.CLOSE: frozenset({"note"}),
+    Event.REOPEN: frozenset({"note"}),
     Event.WITHDRAW: frozenset({"note"}),
     Event.MERGE: frozenset({"note", "into_reference"}),
 }
@@ -110,6 +121,9 @@ REQUIRED_FIELDS: dict[Event, tuple[str, ...]] = {
     Event.REQUEST_INFORMATION: ("note",),
     Event.COMMUNICATE_DECISION: ("method",),
     Event.MERGE: ("into_reference",),
+    Event.REFER_EXTERNALLY: ("body_id", "referred_on"),
+    # ISO 10002 7.9: reopening a closed complaint needs a reason on the record.
+    Event.REOPEN: ("note",),
 }
 
 CHOICES: dict[str, set[str]] = {
@@ -163,7 +177,18 @@ def _validate(event: Event, data: EventData) -> dict[str, Any]:
                 field="remedy_amount",
             )
         given["remedy_amount"] = amount.quantize(Decimal("0.01"))
-    for name in ("note", "immediate_action", "reasons"):
+    if "referred_on" in given and not isinstance(given["referred_on"], dt.date):
+        raise InvalidInput(
+            _("Give the referral date as a date."), code="invalid_date", field="referred_on"
+        )
+    if len(str(given.get("their_reference", ""))) > 100:
+        raise InvalidInput(
+            _("“%(field)s” is too long (at most %(max)d characters).")
+            % {"field": "their_reference", "max": 100},
+            code="too_long",
+            field="their_reference",
+        )
+    for name in ("note", "immediate_action", "reasons", "organisation_position"):
         if len(str(given.get(name, ""))) > MAX_NOTE:
             raise InvalidInput(
                 _("“%(field)s” is too long (at most %(max)d characters).")
@@ -175,14 +200,18 @@ def _validate(event: Event, data: EventData) -> dict[str, Any]:
 
 
 def derive_priority(*, severity: str, safety_risk: bool, impact: str) -> str:
-    """ISO 10002 7.5: urgency follows from the assessment; safety issues are handled at once."""
-    if safety_risk or Level.CRITICAL in (severity, impact):
+    """ISO 10002 7.5: urgency follows from the assessment through the configured matrix.
+
+    A safety risk is urgent whatever the matrix says; a cell missing from the matrix is normal.
+    """
+    if safety_risk:
         return Priority.URGENT
-    if Level.HIGH in (severity, impact):
-        return Priority.HIGH
-    if severity == Level.LOW and impact == Level.LOW:
-        return Priority.LOW
-    return Priority.NORMAL
+    configured = (
+        PriorityRule.objects.filter(severity=severity, impact=impact)
+        .values_list("priority", flat=True)
+        .first()
+    )
+    return configured or Priority.NORMAL
 
 
 def _apply(complaint: Complaint, event: Event, given: dict[str, Any], actor: Actor) -> None:
@@ -262,7 +291,13 @@ def facts_for(complaint: Complaint, actor: Actor, organisation: Organisation | N
         actor_handled_first_stage=(
             actor.user_id is not None and actor.user_id == complaint.first_stage_handler_id
         ),
+        referral_concluded=_referral_concluded(complaint),
     )
+
+
+def _referral_concluded(complaint: Complaint) -> bool:
+    latest = ExternalReferral.objects.filter(complaint=complaint).order_by("-id").first()
+    return latest is not None and latest.concluded
 
 
 def _finish(
@@ -289,10 +324,35 @@ def _finish(
         complaint.response_reasons, complaint.approved_by_id, complaint.approved_at = "", None, None
     elif transition.event is Event.CLOSE:
         complaint.closed_at = now
-        complaint.closure_code = {
-            Reaction.ACCEPTED.value: ClosureCode.RESOLVED_ACCEPTED,
-            Reaction.REJECTED.value: ClosureCode.RECOURSE_EXHAUSTED,
-        }.get(complaint.reaction, ClosureCode.NO_REPLY)
+        if complaint.status == Status.REFERRED:
+            complaint.closure_code = ClosureCode.EXTERNAL_DECISION
+        else:
+            complaint.closure_code = {
+                Reaction.ACCEPTED.value: ClosureCode.RESOLVED_ACCEPTED,
+                Reaction.REJECTED.value: ClosureCode.RECOURSE_EXHAUSTED,
+            }.get(complaint.reaction, ClosureCode.NO_REPLY)
+    elif transition.event is Event.REOPEN:
+        # The earlier closure stays in the timeline and the audit trail; the case is live again.
+        complaint.closed_at, complaint.closure_code = None, ""
+        complaint.reaction, complaint.reaction_at, complaint.reaction_comment = "", None, ""
+        complaint.reopened_count += 1
+    elif transition.event is Event.REFER_EXTERNALLY:
+        body = ExternalDisputeBody.objects.filter(pk=given["body_id"]).first()
+        if body is None:
+            raise InvalidInput(
+                _("Choose one of the external dispute-resolution bodies."),
+                code="invalid_choice",
+                field="body_id",
+            )
+        ExternalReferral.objects.create(
+            complaint=complaint,
+            body=body,
+            referred_on=given["referred_on"],
+            their_reference=given.get("their_reference", ""),
+            organisation_position=given.get("organisation_position", ""),
+            recorded_by_id=actor.user_id,
+            created_at=now,
+        )
     elif transition.event is Event.MERGE:
         complaint.merged_into = _lock_merge_target(complaint, given["into_reference"])
 
@@ -322,7 +382,7 @@ def _lock_merge_target(complaint: Complaint, reference: str) -> Complaint:
 
 
 def _audit_value(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
+    return str(value) if isinstance(value, (Decimal, dt.date)) else value
 
 
 def transition_complaint(

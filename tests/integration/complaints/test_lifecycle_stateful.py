@@ -40,6 +40,7 @@ from sori.complaints.workflow import Event, Reaction, Status, events_from, trans
 from sori.core.actors import SYSTEM, Actor, complainant_actor
 from sori.core.clock import frozen_at
 from sori.core.errors import DomainError, TransitionNotAllowed
+from sori.core.models import ExternalDisputeBody
 
 from .flow import COMPLETE_ASSESSMENT, counts, row
 
@@ -63,6 +64,8 @@ LIKELY: dict[Event, tuple[str, ...]] = {
     Event.CLOSE: ("handler", "handler2", "system"),
     Event.WITHDRAW: ("complainant", "handler"),
     Event.MERGE: ("handler", "manager"),
+    Event.REFER_EXTERNALLY: ("handler", "manager"),
+    Event.REOPEN: ("handler", "manager"),
 }
 
 # Around the authority limits of the staff fixtures: handler 100,000, manager 1,000,000,
@@ -137,6 +140,12 @@ def event_data(draw: Any, event: Event, other: str, *, complete: bool = False) -
         data["note"] = "주문번호를 알려주세요."
     elif event is Event.MERGE:
         data["into_reference"] = other
+    elif event is Event.REFER_EXTERNALLY:
+        body = ExternalDisputeBody.objects.order_by("pk").first()
+        data["body_id"] = body.pk if body else 0
+        data["referred_on"] = dt.date(2026, 3, 2)
+    elif event is Event.REOPEN:
+        data["note"] = "새로운 사실이 확인되어 다시 조사합니다."
     return data
 
 
@@ -316,12 +325,16 @@ def test_random_event_sequences_keep_the_lifecycle_promises(make_staff, organisa
         @invariant()
         def rejected_decisions_stay_open(self) -> None:
             # ISO 10002 7.9: a rejection without a review and external routes never closes.
-            assert not Complaint.objects.filter(
-                reference__in=self.references,
-                status=Status.CLOSED,
-                reaction=Reaction.REJECTED,
-                external_routes_given=False,
-            ).exists()
+            assert (
+                not Complaint.objects.filter(
+                    reference__in=self.references,
+                    status=Status.CLOSED,
+                    reaction=Reaction.REJECTED,
+                    external_routes_given=False,
+                )
+                .exclude(closure_code=ClosureCode.EXTERNAL_DECISION)
+                .exists()
+            )
 
         @invariant()
         def one_audit_entry_per_timeline_event(self) -> None:

@@ -42,6 +42,7 @@ _OPEN = [
     S.APPROVED,
     S.DECISION_COMMUNICATED,
     S.ESCALATED,
+    S.REFERRED,
 ]
 EXPECTED: dict[tuple[Status, Event], Status] = {
     (S.RECEIVED, E.ACKNOWLEDGE): S.ACKNOWLEDGED,
@@ -59,6 +60,9 @@ EXPECTED: dict[tuple[Status, Event], Status] = {
     (S.DECISION_COMMUNICATED, E.REJECT): S.DECISION_COMMUNICATED,
     (S.DECISION_COMMUNICATED, E.ESCALATE): S.ESCALATED,
     (S.DECISION_COMMUNICATED, E.CLOSE): S.CLOSED,
+    (S.DECISION_COMMUNICATED, E.REFER_EXTERNALLY): S.REFERRED,
+    (S.REFERRED, E.CLOSE): S.CLOSED,
+    (S.CLOSED, E.REOPEN): S.INVESTIGATING,
     **{(status, E.WITHDRAW): S.WITHDRAWN for status in _OPEN},
     **{(status, E.MERGE): S.MERGED for status in _OPEN},
 }
@@ -83,7 +87,9 @@ SATISFYING: dict[Event, dict[str, Any]] = {
     E.ACCEPT: {},
     E.REJECT: {},
     E.ESCALATE: {"reaction": Reaction.REJECTED},
-    E.CLOSE: {"reaction": Reaction.ACCEPTED},
+    E.CLOSE: {"reaction": Reaction.ACCEPTED, "referral_concluded": True},
+    E.REFER_EXTERNALLY: {"reaction": Reaction.REJECTED},
+    E.REOPEN: {},
     E.WITHDRAW: {},
     E.MERGE: {},
 }
@@ -247,7 +253,8 @@ def test_closing_requires_the_complainants_acceptance_or_exhausted_recourse_or_s
     # Without a communicated decision there is nothing to be silent about.
     assert refusal_code(E.CLOSE, dc, decision_issued_at=None) == "awaiting_reaction"
     # And closing is only possible once the decision has been communicated.
-    for status in OPEN_STATUSES - {dc}:
+    # (A complaint taken to an external body closes by its own rule, tested below.)
+    for status in OPEN_STATUSES - {dc, S.REFERRED}:
         assert refusal_code(E.CLOSE, status, reaction=Reaction.ACCEPTED) == NOT_FROM_HERE
 
 
@@ -308,11 +315,13 @@ def test_withdraw_and_merge_are_possible_from_every_open_status():
         assert decide(E.MERGE, facts(status)).allowed
 
 
-def test_final_statuses_allow_nothing():
+def test_final_statuses_allow_nothing_but_reopening_a_closed_complaint():
     assert {S.CLOSED, S.WITHDRAWN, S.MERGED} == FINAL_STATUSES
+    assert events_from(S.CLOSED) == [E.REOPEN]
     for status in FINAL_STATUSES:
-        assert events_from(status) == []
         for event in Event:
+            if (status, event) == (S.CLOSED, E.REOPEN):
+                continue
             refusal = decide(event, facts(status, **SATISFYING[event])).refusal
             assert refusal is not None and refusal.code == NOT_FROM_HERE
 
@@ -348,11 +357,22 @@ def test_decide_never_raises_and_every_refusal_names_its_reason(facts: Facts, ev
 
 
 @given(any_facts, st.sampled_from(Event))
-def test_no_transition_leads_out_of_a_final_status(facts: Facts, event: Event):
+def test_only_reopening_leads_out_of_a_final_status(facts: Facts, event: Event):
     decision = decide(event, facts)
-    if facts.status in FINAL_STATUSES:
+    reopening = (facts.status, event) == (S.CLOSED, E.REOPEN)
+    if facts.status in FINAL_STATUSES and not reopening:
         assert decision.transition is None
         assert not decision.allowed
     if decision.allowed:
         assert decision.transition is not None
-        assert decision.transition.source in OPEN_STATUSES
+        assert decision.transition.source in OPEN_STATUSES or reopening
+
+
+def test_an_external_referral_follows_a_rejected_decision_and_closes_once_concluded():
+    # ISO 10003 via ISO 10002 7.9: the external body's outcome is recorded before the file closes.
+    dc = S.DECISION_COMMUNICATED
+    assert refusal_code(E.REFER_EXTERNALLY, dc) == "not_rejected"
+    assert refusal_code(E.REFER_EXTERNALLY, dc, reaction=Reaction.ACCEPTED) == "not_rejected"
+    assert refusal_code(E.REFER_EXTERNALLY, dc, reaction=Reaction.REJECTED) is None
+    assert refusal_code(E.CLOSE, S.REFERRED) == "referral_open"
+    assert refusal_code(E.CLOSE, S.REFERRED, referral_concluded=True) is None

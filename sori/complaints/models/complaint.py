@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sori.complaints.workflow import STATUS_LABELS, Reaction, Status
+from sori.complaints.workflow import FINAL_STATUSES, STATUS_LABELS, Reaction, Status
 from sori.privacy.fields import EncryptedTextField
 
 
@@ -39,6 +40,10 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("urgent")
 
 
+# Sorting the queue by urgency needs a number; the database keeps it in step with ``priority``.
+PRIORITY_RANK = {Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
+
+
 class Level(models.TextChoices):
     """The scale for severity, complexity and impact in the initial assessment (ISO 10002 7.5)."""
 
@@ -59,6 +64,7 @@ class RemedyType(models.TextChoices):
     APOLOGY = "apology", _("apology")
     CORRECTION = "correction", _("correction")
     REPLACEMENT = "replacement", _("replacement")
+    REPAIR = "repair", _("repair")
     REFUND = "refund", _("refund")
     COMPENSATION = "compensation", _("compensation")
     PROCESS_CHANGE = "process_change", _("process change")
@@ -72,6 +78,10 @@ class ClosureCode(models.TextChoices):
         _("internal recourse exhausted; external routes given"),
     )
     NO_REPLY = "no_reply", _("no reply within the waiting period")
+    EXTERNAL_DECISION = (
+        "external_decision",
+        _("concluded by external dispute resolution"),
+    )
 
 
 class Category(models.Model):
@@ -85,6 +95,15 @@ class Category(models.Model):
     label_en = models.CharField(_("label (English)"), max_length=200)
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Where complaints in this category go first (ISO 10002 5.4: routing to the right team).
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("handling unit"),
+        help_text=_("New complaints in this category are routed to this unit."),
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -172,6 +191,23 @@ class Complaint(models.Model):
     priority = models.CharField(
         _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
     )
+    priority_rank = models.GeneratedField(
+        expression=Case(
+            *(When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()),
+            default=Value(2),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    # When the response is due (ISO 10002 4.15, 7.3); the queue is ordered by it.
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # ISO 10002 4.7: people the complaint is about may not handle it.
+    named_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="named_in_complaints",
+        verbose_name=_("staff named in the complaint"),
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     # ISO 10002 7.5 initial assessment
@@ -198,6 +234,17 @@ class Complaint(models.Model):
     unit = models.ForeignKey(
         "accounts.Unit", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("unit")
     )
+
+    # ISO 10002 7.6 investigation
+    findings = models.TextField(_("findings"), blank=True)
+    root_cause = models.ForeignKey(
+        "complaints.RootCause",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("root cause"),
+    )
+    root_cause_note = models.TextField(_("root cause explained"), blank=True)
 
     # ISO 10002 7.7 response
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
@@ -248,6 +295,7 @@ class Complaint(models.Model):
         _("closure code"), max_length=24, choices=ClosureCode.choices, blank=True
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, related_name="merged_from", on_delete=models.PROTECT
     )
@@ -258,7 +306,19 @@ class Complaint(models.Model):
     class Meta:
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
-        indexes = [models.Index(fields=["status", "received_at"], name="complaint_status_recv_idx")]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="complaint_status_recv_idx"),
+            # The back-office queue: open complaints by due time, then urgency (keyset pages).
+            models.Index(
+                "due_at",
+                models.F("priority_rank").desc(),
+                "id",
+                condition=~Q(status__in=sorted(s.value for s in FINAL_STATUSES)),
+                name="complaint_queue_idx",
+            ),
+            models.Index(fields=["unit", "due_at"], name="complaint_unit_due_idx"),
+            models.Index(fields=["assignee", "due_at"], name="complaint_assignee_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

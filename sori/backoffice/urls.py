@@ -1,0 +1,15 @@
+"""The back office under ``/staff/``: each feature keeps its routes in its own module."""
+
+from django.urls import include, path
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", include("sori.backoffice.routes.auth")),
+    path("", include("sori.backoffice.routes.queue")),
+    path("", include("sori.backoffice.routes.intake")),
+    path("", include("sori.backoffice.routes.workspace")),
+    path("", include("sori.backoffice.routes.response")),
+    path("", include("sori.backoffice.routes.oversight")),
+    path("", include("sori.backoffice.routes.mail")),
+]
