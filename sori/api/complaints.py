@@ -163,6 +163,12 @@ class ListFilters(Schema):
     status: Status | None = None
     email: str | None = NinjaField(None, max_length=254, description="Exact address (blind index).")
     phone: str | None = NinjaField(None, max_length=40, description="Exact number (blind index).")
+    q: str | None = NinjaField(
+        None,
+        max_length=200,
+        description="Keywords in the subject, description or internal notes; each word also "
+        "finds longer words starting with it (환불 finds 환불을).",
+    )
 
 
 @router.get(
@@ -181,6 +187,7 @@ def list_complaints(request: HttpRequest, filters: Query[ListFilters]) -> select
         status=filters.status.value if filters.status else None,
         email=filters.email,
         phone=filters.phone,
+        q=filters.q,
     )
 
 

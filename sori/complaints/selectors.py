@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sori.audit import services as audit
-from sori.complaints import access, policies, scope
+from sori.complaints import access, policies, scope, search
 from sori.complaints.models import (
     Attachment,
     Complainant,
@@ -444,6 +444,7 @@ def complaint_page(
     status: str | None = None,
     email: str | None = None,
     phone: str | None = None,
+    q: str | None = None,
 ) -> ComplaintPage:
     """Staff listing, newest first, keyset-paginated by id; no personal data in the rows.
 
@@ -465,6 +466,9 @@ def complaint_page(
         queryset = queryset.filter(complainant__email_index=keys.email_index(email))
     if phone:
         queryset = queryset.filter(complainant__phone_index=keys.phone_index(phone))
+    if q:
+        # ISO 10002 7.3: the queue's keyword search, inside the same scope.
+        queryset = search.matching(queryset, q)
     if after is not None:
         queryset = queryset.filter(id__lt=after)
     limit = max(1, min(limit, MAX_PAGE))

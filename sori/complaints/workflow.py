@@ -210,6 +210,14 @@ def reviewer_is_independent(facts: Facts) -> Refusal | None:
     )
 
 
+def independent_after_review(facts: Facts) -> Refusal | None:
+    # ISO 10002 4.7: revising a proposal is open to its author, except that a review decision
+    # stays with someone who did not handle the first stage.
+    if facts.internal_review_done:
+        return reviewer_is_independent(facts)
+    return None
+
+
 def external_routes_after_review(facts: Facts) -> Refusal | None:
     # ISO 10002 7.9 / ISO 10003: after an internal review the complainant is told the external routes.
     if not facts.internal_review_done or facts.external_routes_given:
@@ -361,6 +369,10 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
          iso="7.7", action="response_proposed", public=False)
     + _t([S.ESCALATED], E.PROPOSE_RESPONSE, S.RESPONSE_PROPOSED,
          guards=(response_recorded, reviewer_is_independent), iso="7.7",
+         action="response_proposed", public=False)
+    # A proposal sent back by the approver (or not yet sent) is revised; any approval lapses.
+    + _t([S.RESPONSE_PROPOSED, S.APPROVED], E.PROPOSE_RESPONSE, S.RESPONSE_PROPOSED,
+         guards=(response_recorded, independent_after_review), iso="7.7",
          action="response_proposed", public=False)
     + _t([S.RESPONSE_PROPOSED], E.APPROVE, S.APPROVED,
          guards=(response_recorded, approver_is_not_proposer, within_approver_authority),

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sori.backoffice.auth.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sori.backoffice.context.backoffice",
             ],
         },
     },
@@ -122,8 +124,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "backoffice:login"
+# A staff session ends 8 hours after sign-in, or after 30 minutes without a request, whichever
+# comes first (ISO 10002 4.10: an unattended screen does not stay open on complainants' data).
 SESSION_COOKIE_AGE = env.integer("SORI_SESSION_SECONDS", 8 * 3600)
+SORI_SESSION_IDLE_SECONDS = env.integer("SORI_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env.flag("SORI_HTTPS", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -181,6 +186,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SORI_STATUS_LINK_DAYS = env.integer("SORI_STATUS_LINK_DAYS", 365)
 # How often each `sori worker` sends the queued messages that are due (0: never).
 SORI_OUTBOX_SWEEP_SECONDS = env.integer("SORI_OUTBOX_SWEEP_SECONDS", 30)
+# The complaints mailbox (e.g. complaints@example.org): replies go to its plus-addresses
+# (complaints+C-2026-000123@example.org), and mail from it is never taken for a complaint.
+SORI_MAIL_ADDRESS = env.text("SORI_MAIL_ADDRESS", "") or ""
+# More new complaints than this from one sender within an hour is treated as a mail loop.
+SORI_MAIL_MAX_NEW_PER_HOUR = env.integer("SORI_MAIL_MAX_NEW_PER_HOUR", 5)
+# Inbound mail from an IMAP mailbox (`sori mail poll`; `sori worker` polls when a host is set).
+SORI_IMAP_HOST = env.text("SORI_IMAP_HOST", "") or ""
+SORI_IMAP_SSL = env.flag("SORI_IMAP_SSL", True)
+SORI_IMAP_PORT = env.integer("SORI_IMAP_PORT", 993 if SORI_IMAP_SSL else 143)
+SORI_IMAP_USER = env.text("SORI_IMAP_USER", "") or ""
+SORI_IMAP_PASSWORD = env.text("SORI_IMAP_PASSWORD", "") or ""
+SORI_IMAP_MAILBOX = env.text("SORI_IMAP_MAILBOX", "INBOX") or "INBOX"
+SORI_IMAP_POLL_SECONDS = env.integer("SORI_IMAP_POLL_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

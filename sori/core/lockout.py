@@ -10,6 +10,7 @@ references are counted like real ones, so a lock says nothing about whether a re
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -59,16 +60,19 @@ def _locked_error(until: dt.datetime) -> LookupLocked:
     )
 
 
-def check(*, reference: str, client: str | None = None) -> None:
-    """Raise ``LookupLocked`` while the reference (or the client) is locked."""
-    now = clock.now()
-    keys = [key for key, _limit in _keys(reference, client)]
-    until = (
-        LookupLock.objects.filter(key__in=keys, locked_until__gt=now)
+def locked_until(keys: Iterable[str]) -> dt.datetime | None:
+    """The latest moment any of ``keys`` stays locked, or None when none is locked now."""
+    return (
+        LookupLock.objects.filter(key__in=list(keys), locked_until__gt=clock.now())
         .order_by("-locked_until")
         .values_list("locked_until", flat=True)
         .first()
     )
+
+
+def check(*, reference: str, client: str | None = None) -> None:
+    """Raise ``LookupLocked`` while the reference (or the client) is locked."""
+    until = locked_until(key for key, _limit in _keys(reference, client))
     if until is not None:
         raise _locked_error(until)
 
@@ -89,13 +93,24 @@ def _row(key: str, now: dt.datetime) -> LookupLock:
     return LookupLock.objects.select_for_update().get(key=key)
 
 
-def record_failure(*, reference: str, client: str | None = None) -> Failure:
-    """Count one wrong code; the caller runs this in a transaction with its audit entry."""
+@dataclass(frozen=True)
+class Counted:
+    failures: dict[str, int]
+    newly_locked: list[str]
+    locked_until: dt.datetime | None
+
+
+def count_failure(keys: Sequence[tuple[str, int]]) -> Counted:
+    """Count one failure against each ``(key, limit)``; a key reaching its limit is locked.
+
+    The caller runs this in a transaction with its audit entry. Any kind of secret guessed
+    (an access code, a staff password) shares these rows, each under its own key prefix.
+    """
     now = clock.now()
     newly_locked: list[str] = []
-    locked_until = None
-    failures = 0
-    for key, limit in _keys(reference, client):
+    until = None
+    failures: dict[str, int] = {}
+    for key, limit in keys:
         row = _row(key, now)
         if row.window_started_at + WINDOW <= now:
             row.window_started_at, row.failures = now, 0
@@ -104,17 +119,30 @@ def record_failure(*, reference: str, client: str | None = None) -> Failure:
             row.locked_until = now + LOCK
             row.failures, row.window_started_at = 0, now
             newly_locked.append(key)
-            locked_until = row.locked_until
+            until = row.locked_until
         row.save()
-        if key == reference_key(reference):
-            failures = row.failures
-    return Failure(failures=failures, newly_locked=newly_locked, locked_until=locked_until)
+        failures[key] = row.failures
+    return Counted(failures=failures, newly_locked=newly_locked, locked_until=until)
+
+
+def forget(key: str) -> None:
+    """The right secret was given: the key's count of wrong ones starts again (a lock stays)."""
+    # Read first: a success writes nothing unless there is a count to forget.
+    stale = LookupLock.objects.filter(key=key).exclude(locked_until__gt=clock.now())
+    if stale.exists():
+        stale.delete()
+
+
+def record_failure(*, reference: str, client: str | None = None) -> Failure:
+    """Count one wrong code; the caller runs this in a transaction with its audit entry."""
+    counted = count_failure(_keys(reference, client))
+    return Failure(
+        failures=counted.failures[reference_key(reference)],
+        newly_locked=counted.newly_locked,
+        locked_until=counted.locked_until,
+    )
 
 
 def clear(*, reference: str) -> None:
     """The right code was given: the reference's count of wrong ones starts again."""
-    # Read first: a successful look-up writes nothing unless there is a count to forget.
-    now = clock.now()
-    stale = LookupLock.objects.filter(key=reference_key(reference)).exclude(locked_until__gt=now)
-    if stale.exists():
-        stale.delete()
+    forget(reference_key(reference))

@@ -16,4 +16,13 @@ class MessagingConfig(AppConfig):
         """Work ``sori worker`` repeats on a timer: (name, function, seconds between runs)."""
         from sori.messaging.services import send_due_messages
 
-        return [("outbox", send_due_messages, float(settings.SORI_OUTBOX_SWEEP_SECONDS))]
+        jobs: list[tuple[str, Callable[[], object], float]] = [
+            ("outbox", send_due_messages, float(settings.SORI_OUTBOX_SWEEP_SECONDS))
+        ]
+        if settings.SORI_IMAP_HOST:
+            # ISO 10002 7.2: mail to the complaints mailbox is received without anyone running
+            # a command.
+            from sori.messaging.inbound.imap import poll_if_configured
+
+            jobs.append(("mail-poll", poll_if_configured, float(settings.SORI_IMAP_POLL_SECONDS)))
+        return jobs

@@ -1,135 +1,76 @@
-"""Email to complainants through a transactional outbox (ISO 10002 7.3, 7.4, 7.8, 7.9, 8.3).
+"""Email through a transactional outbox: to complainants (ISO 10002 7.3, 7.4, 7.8, 7.9, 8.3)
+and to staff (7.5 escalation, 5.4 responsibilities).
 
-``notify()`` writes the message in the caller's transaction, so an email exists exactly when the
-change it reports was committed, and asks for it to be sent after the commit. Sending happens
-outside any transaction: a message is first *claimed* (its ``next_attempt_at`` is pushed past a
-lease) so that the immediate task and the periodic sweep of several workers never send it twice
-at the same time, then handed to the SMTP server, then marked sent. A failed attempt leaves the
-message queued with an exponential back-off; nothing is ever deleted, so nothing is lost.
-Delivery is at least once: a worker that dies between the SMTP server's "250 OK" and the update
-that marks the row sent sends that message again after the lease.
+``notify()`` and ``notify_staff()`` write each message in the caller's transaction, so an email
+exists exactly when the change it reports was committed, and ask for it to be sent after the
+commit (``sori.messaging.delivery`` sends and retries it). A message that keeps failing is shown
+to staff (``sori.messaging.selectors.failed_messages``) and may be sent again
+(``retry_message``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import datetime as dt
-import logging
-import smtplib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.apps import apps
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import connection, transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from sori.audit import services as audit
-from sori.complaints import links
-from sori.complaints.models import Complaint, ComplaintEvent, Language
+from sori.complaints.models import Complaint
 from sori.core import clock
-from sori.core.actors import SYSTEM, Actor
-from sori.core.models import Organisation
-from sori.messaging.models import MessageStatus, OutboundMessage
+from sori.core.actors import Actor
+from sori.core.errors import Forbidden, InvalidInput, NotFound
+from sori.messaging import addresses, rules
+from sori.messaging.delivery import (
+    BATCH,
+    LEASE,
+    MAX_ATTEMPTS,
+    MAX_BACKOFF,
+    audit_data,
+    backoff,
+    clause,
+    deliver,
+    headers_for,
+    send_due_messages,
+)
+from sori.messaging.models import Audience, MessageStatus, OutboundMessage
+from sori.messaging.rendering import (
+    ISO_CLAUSES,
+    STAFF_CLAUSES,
+    message_language,
+    render,
+    render_staff,
+    staff_language,
+    with_reference,
+)
 
-logger = logging.getLogger("sori.messaging")
+__all__ = [
+    "BATCH",
+    "ISO_CLAUSES",
+    "LEASE",
+    "MAX_ATTEMPTS",
+    "MAX_BACKOFF",
+    "STAFF_CLAUSES",
+    "backoff",
+    "deliver",
+    "headers_for",
+    "message_language",
+    "notify",
+    "notify_letter",
+    "notify_staff",
+    "render",
+    "retry_message",
+    "send_due_messages",
+    "suppressed",
+]
 
-# The notification keys of the workflow table, and the ISO 10002 clause each message serves.
-ISO_CLAUSES: dict[str, str] = {
-    "acknowledgement": "7.4",
-    "information_requested": "7.3",
-    "decision": "7.8",
-    "internal_review_started": "7.9",
-    "closed": "7.9",
-    "withdrawn": "7.9",
-}
-MAX_ATTEMPTS = 20
-MAX_BACKOFF = dt.timedelta(hours=1)
-# Long enough for a whole batch to be handed to a slow SMTP server (BATCH x EMAIL_TIMEOUT).
-LEASE = dt.timedelta(minutes=10)
-BATCH = 20
-DEFAULT_RESPONSE_DAYS = 14
-
-
-def _org_value(organisation: Organisation | None, *names: str) -> Any:
-    """The first configured value among ``names`` (the portal adds these fields to Organisation)."""
-    for name in names:
-        value = getattr(organisation, name, None)
-        if value not in (None, ""):
-            return value
-    return None
-
-
-def _external_bodies(language: str) -> list[dict[str, str]]:
-    """The configured external dispute-resolution bodies (ISO 10002 7.9), if the model exists."""
-    try:
-        model = apps.get_model("core", "ExternalDisputeBody")
-    except LookupError:
-        return []
-    bodies = []
-    for body in model.objects.filter(active=True).order_by("position", "pk"):
-        bodies.append(
-            {
-                "name": getattr(body, f"name_{language}", "") or getattr(body, "name_ko", ""),
-                "url": getattr(body, "url", "") or "",
-                "phone": getattr(body, "phone", "") or "",
-            }
-        )
-    return bodies
-
-
-def message_language(complaint: Complaint) -> str:
-    """The complainant's preferred language, else the complaint's language; Korean by default."""
-    preferred = complaint.complainant.preferred_language if complaint.complainant else ""
-    for language in (preferred, complaint.language):
-        if language in Language.values:
-            return language
-    return Language.KO.value
-
-
-def _context(complaint: Complaint, key: str, language: str) -> dict[str, Any]:
-    organisation = Organisation.objects.first()
-    request = (
-        ComplaintEvent.objects.filter(complaint=complaint, kind="request_information")
-        .order_by("-occurred_at", "-id")
-        .first()
-        if key == "information_requested"
-        else None
-    )
-    return {
-        "reference": complaint.reference,
-        "status_url": links.status_url(complaint.reference, language),
-        "organisation_name": organisation.name if organisation else "",
-        "contact_email": _org_value(organisation, "complaints_email", "contact_email"),
-        "contact_phone": _org_value(organisation, "complaints_phone", "contact_phone"),
-        "office_hours": _org_value(organisation, f"office_hours_{language}"),
-        "response_days": _org_value(organisation, "response_target_days", "response_days")
-        or DEFAULT_RESPONSE_DAYS,
-        "reaction_wait_days": organisation.reaction_wait_days if organisation else 14,
-        "request_note": request.note if request else "",
-        "outcome": complaint.get_outcome_display() if complaint.outcome else "",
-        "remedy": complaint.get_remedy_type_display() if complaint.remedy_type else "",
-        "remedy_amount": complaint.remedy_amount,
-        "reasons": complaint.response_reasons,
-        "review_round": complaint.review_round,
-        "external_bodies": _external_bodies(language),
-        "survey": not getattr(complaint, "survey_opt_out", False),
-    }
-
-
-def render(*, complaint: Complaint, key: str, language: str) -> tuple[str, str]:
-    """The subject line and plain-text body of message ``key`` in ``language``."""
-    if key not in ISO_CLAUSES:
-        raise ValueError(f"unknown message template {key!r}")
-    with translation.override(language):
-        context = _context(complaint, key, language)
-        subject = render_to_string(f"messaging/email/{key}.{language}.subject.txt", context)
-        body = render_to_string(f"messaging/email/{key}.{language}.txt", context)
-    # A header never carries a line break (and Django refuses one).
-    return " ".join(str(subject).split()), str(body).strip() + "\n"
+# A message still queued after this many attempts is shown to staff as failing (7.4).
+FAILING_AFTER = 3
 
 
 _suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -162,25 +103,106 @@ def notify(*, complaint: Complaint, key: str, actor: Actor) -> None:
         return
     language = message_language(complaint)
     subject, body = render(complaint=complaint, key=key, language=language)
-    now = clock.now()
     with transaction.atomic():
-        message = OutboundMessage.objects.create(
+        _queue(
             complaint=complaint,
             recipient=recipient,
             language=language,
-            template=key,
-            subject=subject[:300],
+            key=key,
+            audience=Audience.COMPLAINANT,
+            subject=subject,
             body=body,
-            status=MessageStatus.QUEUED,
-            next_attempt_at=now,
-            created_at=now,
         )
         # No audit entry of its own: a transition writes exactly one, and this row is part of that
         # change. The sending is audited ("sori.message.sent"), with the clause it serves.
-        message_id = message.pk
-        # robust: a failure to enqueue must not turn a committed complaint into an error page;
-        # the message is in the outbox and the sweep sends it.
-        transaction.on_commit(lambda: _enqueue(message_id), robust=True)
+
+
+def _queue(
+    *,
+    complaint: Complaint,
+    recipient: str,
+    language: str,
+    key: str,
+    audience: Audience,
+    subject: str,
+    body: str,
+) -> OutboundMessage:
+    """Write one message into the outbox and ask for it to be sent after the commit."""
+    now = clock.now()
+    message = OutboundMessage.objects.create(
+        complaint=complaint,
+        recipient=recipient,
+        language=language,
+        template=key,
+        audience=audience,
+        message_id=addresses.new_message_id(),
+        subject=subject[:300],
+        body=body,
+        status=MessageStatus.QUEUED,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    message_id = message.pk
+    # robust: a failure to enqueue must not turn a committed complaint into an error page;
+    # the message is in the outbox and the sweep sends it.
+    transaction.on_commit(lambda: _enqueue(message_id), robust=True)
+    return message
+
+
+def notify_staff(
+    *,
+    complaint: Complaint,
+    recipients: Iterable[AbstractBaseUser],
+    key: str,
+    actor: Actor,
+    context: dict[str, Any] | None = None,
+) -> int:
+    """Queue message ``key`` to each staff member in ``recipients`` who has an email address.
+
+    Sent once the caller's transaction commits, in the installation's language; the message
+    names the complaint and links to it in the back office, without the complainant's personal
+    data. One audit entry records who was told (ISO 10002 7.5: a safety risk reaches the
+    complaints manager and top management at once, and that they were told is evidence).
+    Returns the number of messages queued.
+    """
+    if key not in STAFF_CLAUSES:
+        raise InvalidInput(
+            _("Unknown staff message “%(key)s”.") % {"key": key}, code="unknown_template"
+        )
+    people: dict[int, str] = {}
+    for user in recipients:
+        address = str(getattr(user, "email", "") or "").strip()
+        if address and user.is_active and user.pk is not None and user.pk not in people:
+            people[int(user.pk)] = address
+    if _suppressed.get() or not people:
+        return 0
+    language = staff_language()
+    subject, body = render_staff(
+        complaint=complaint,
+        key=key,
+        language=language,
+        context={"actor": actor.label, **(context or {})},
+    )
+    with transaction.atomic():
+        for address in people.values():
+            _queue(
+                complaint=complaint,
+                recipient=address,
+                language=language,
+                key=key,
+                audience=Audience.STAFF,
+                subject=subject,
+                body=body,
+            )
+        audit.record(
+            action="sori.message.staff_notified",
+            actor=actor,
+            object_type="complaint",
+            object_id=complaint.reference,
+            data={"template": key, "users": sorted(people)},
+            iso_clause=STAFF_CLAUSES[key],
+        )
+    return len(people)
 
 
 def _enqueue(message_id: int) -> None:
@@ -189,138 +211,86 @@ def _enqueue(message_id: int) -> None:
     send_message.enqueue(message_id)
 
 
-def backoff(attempts: int) -> dt.timedelta:
-    """1, 2, 4, 8 … minutes after the n-th failed attempt, never more than an hour."""
-    return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
-def deliver(message_id: int) -> bool:
-    """Send one message now if it is still queued and due; True when the SMTP server took it."""
-    now = clock.now()
-    claimed = OutboundMessage.objects.filter(
-        pk=message_id, status=MessageStatus.QUEUED, next_attempt_at__lte=now
-    ).update(next_attempt_at=now + LEASE)
-    if not claimed:
-        # Already sent, or being sent by a sweep, or waiting for its next attempt.
-        return False
-    return _send(message_id)
-
-
-def _claim_due(limit: int) -> list[int]:
-    now = clock.now()
-    with transaction.atomic():
-        due = OutboundMessage.objects.filter(
-            status=MessageStatus.QUEUED, next_attempt_at__lte=now
-        ).order_by("next_attempt_at", "pk")
-        if connection.features.has_select_for_update_skip_locked:
-            # Several workers share the outbox: each takes rows the others have not locked.
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        if ids:
-            OutboundMessage.objects.filter(pk__in=ids).update(next_attempt_at=now + LEASE)
-    return ids
-
-
-def send_due_messages(*, batch: int = BATCH) -> int:
-    """Send every queued message whose next attempt is due; the number sent.
-
-    Run periodically by ``sori worker`` (and by ``sori send_outbox``). Each message is attempted
-    at most once per call: a failure moves its next attempt into the future.
-    """
-    sent = 0
-    while True:
-        ids = _claim_due(batch)
-        for message_id in ids:
-            sent += _send(message_id)
-        if len(ids) < batch:
-            return sent
-
-
-def _describe(error: Exception) -> str:
-    """What went wrong, without personal data: SMTP replies and refusals can quote the address."""
-    name = type(error).__name__
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = sorted({str(code) for code, _reply in error.recipients.values()})
-        return f"{name} {','.join(codes)}".strip()
-    if isinstance(error, smtplib.SMTPResponseException):
-        return f"{name} {error.smtp_code}"
-    if isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException):
-        return f"{name} errno={error.errno} {error.strerror or ''}".strip()
-    return name
-
-
-def _send(message_id: int) -> bool:
-    """Hand a claimed message to the SMTP server and record the outcome."""
-    message = OutboundMessage.objects.select_related("complaint").get(pk=message_id)
-    email = EmailMessage(
-        subject=message.subject,
-        body=message.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.recipient],
-        headers={
-            # RFC 3834: tell mail systems not to answer with out-of-office replies.
-            "Auto-Submitted": "auto-generated",
-            "Content-Language": message.language,
-        },
+def is_failing(message: OutboundMessage) -> bool:
+    """Shown to staff: given up on, returned by the receiving side, or still failing (7.4)."""
+    return message.status in (MessageStatus.FAILED_PERMANENTLY, MessageStatus.BOUNCED) or (
+        message.status == MessageStatus.QUEUED and message.attempts >= FAILING_AFTER
     )
-    try:
-        email.send(fail_silently=False)
-    except Exception as error:  # every failure is retried, then given up on
-        _record_failure(message, _describe(error))
-        return False
-    _record_sent(message)
-    return True
 
 
-def _audit_data(message: OutboundMessage) -> dict[str, Any]:
-    return {
-        "complaint": message.complaint.reference if message.complaint else None,
-        "template": message.template,
-        "attempts": message.attempts,
-    }
+FAILING = Q(status__in=[MessageStatus.FAILED_PERMANENTLY, MessageStatus.BOUNCED]) | Q(
+    status=MessageStatus.QUEUED, attempts__gte=FAILING_AFTER
+)
 
 
-def _record_sent(message: OutboundMessage) -> None:
+def retry_message(*, actor: Actor, message_id: int) -> OutboundMessage:
+    """Send a failing message again now (ISO 10002 7.4: the complainant is not left untold).
+
+    For the complaints manager and the administrator, once staff fixed the cause (the SMTP
+    settings, or the address with the complainant). A message given up on gets one more
+    attempt; if it fails again it is given up on again, and stays on the outbox page.
+    """
+    if not rules.can_retry_messages.test(actor):
+        raise Forbidden(_("Only the complaints manager or an administrator may send mail again."))
     with transaction.atomic():
-        message.status = MessageStatus.SENT
-        message.attempts += 1
-        message.sent_at = clock.now()
-        message.last_error = ""
-        message.save(update_fields=["status", "attempts", "sent_at", "last_error"])
+        message = (
+            OutboundMessage.objects.select_for_update(of=("self",))
+            .select_related("complaint")
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None:
+            raise NotFound(_("No such message in the outbox."))
+        if not is_failing(message):
+            raise InvalidInput(
+                _("This message is not failing: there is nothing to send again."),
+                code="message_not_failing",
+            )
+        previous = message.status
+        message.status = MessageStatus.QUEUED
+        message.next_attempt_at = clock.now()
+        message.bounced_at = None
+        message.save(update_fields=["status", "next_attempt_at", "bounced_at"])
         audit.record(
-            action="sori.message.sent",
-            actor=SYSTEM,
+            action="sori.message.retried",
+            actor=actor,
             object_type="message",
             object_id=str(message.pk),
-            data=_audit_data(message),
-            iso_clause=ISO_CLAUSES.get(message.template, ""),
+            data={**audit_data(message), "previous_status": previous},
+            iso_clause=clause(message) or "7.4",
         )
+        pk = message.pk
+        transaction.on_commit(lambda: _enqueue(pk), robust=True)
+    return message
 
 
-def _record_failure(message: OutboundMessage, error: str) -> None:
+# --- The decision letter as the decision email (ISO 10002 7.8) ----------------------------------
+# Added for the back office's response feature (``sori.complaints.services.letters``): a handler
+# writes the decision letter, and that letter, not the generic ``decision`` template, is the
+# email the complainant receives.
+
+
+def notify_letter(
+    *, complaint: Complaint, subject: str, body: str, language: str
+) -> OutboundMessage | None:
+    """Queue a letter staff wrote as the ``decision`` email, sent once the caller commits.
+
+    None (nothing queued) when the complainant gave no email address, or inside ``suppressed()``.
+    """
+    if _suppressed.get():
+        return None
+    complainant = complaint.complainant
+    recipient = complainant.email.strip() if complainant else ""
+    if not recipient:
+        return None
     with transaction.atomic():
-        message.attempts += 1
-        message.last_error = error[:300]
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = MessageStatus.FAILED_PERMANENTLY
-            audit.record(
-                action="sori.message.failed",
-                actor=SYSTEM,
-                object_type="message",
-                object_id=str(message.pk),
-                data={**_audit_data(message), "error": message.last_error},
-                iso_clause=ISO_CLAUSES.get(message.template, ""),
-            )
-            logger.error(
-                "Message %s gave up after %d attempts: %s", message.pk, message.attempts, error
-            )
-        else:
-            message.next_attempt_at = clock.now() + backoff(message.attempts)
-            logger.warning(
-                "Message %s not sent (attempt %d, next at %s): %s",
-                message.pk,
-                message.attempts,
-                message.next_attempt_at.isoformat(),
-                error,
-            )
-        message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+        return _queue(
+            complaint=complaint,
+            recipient=recipient,
+            language=language,
+            key="decision",
+            audience=Audience.COMPLAINANT,
+            # The reference in brackets, like every message: a reply finds its complaint by it.
+            subject=with_reference(subject, complaint.reference),
+            body=body,
+        )

@@ -19,6 +19,10 @@ PUBLIC_LABELS = {
     "close": _("The complaint was closed."),
     "withdraw": _("The complaint was withdrawn."),
     "merge": _("The complaint was joined with another one about the same matter."),
+    "refer_externally": _("You took the complaint to an external dispute-resolution body."),
+    "referral_outcome": _("The external body's outcome was recorded."),
+    "reopen": _("We reopened the complaint to look into it again."),
+    "message_received": _("We received your message."),
 }
 
 

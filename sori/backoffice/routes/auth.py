@@ -1,3 +1,11 @@
-from django.urls import URLPattern, URLResolver
+"""Signing in and out, and ``/staff/`` itself (it sends staff to their queue)."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import path
+
+from sori.backoffice.views import auth, home
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.login, name="login"),
+    path("logout/", auth.logout, name="logout"),
+]

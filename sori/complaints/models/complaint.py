@@ -316,8 +316,28 @@ class Complaint(models.Model):
                 condition=~Q(status__in=sorted(s.value for s in FINAL_STATUSES)),
                 name="complaint_queue_idx",
             ),
-            models.Index(fields=["unit", "due_at"], name="complaint_unit_due_idx"),
-            models.Index(fields=["assignee", "due_at"], name="complaint_assignee_due_idx"),
+            # The queue's "my team" and "my complaints" tabs: the same order within one unit or
+            # handler, open complaints only (closed ones would be read first, being due earlier).
+            models.Index(
+                "unit",
+                "due_at",
+                models.F("priority_rank").desc(),
+                "id",
+                condition=~Q(status__in=sorted(s.value for s in FINAL_STATUSES)),
+                name="complaint_unit_queue_idx",
+            ),
+            models.Index(
+                "assignee",
+                "due_at",
+                models.F("priority_rank").desc(),
+                "id",
+                condition=~Q(status__in=sorted(s.value for s in FINAL_STATUSES)),
+                name="complaint_assignee_queue_idx",
+            ),
+            # The queue of closed (or all) complaints, in the same order.
+            models.Index(
+                "due_at", models.F("priority_rank").desc(), "id", name="complaint_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
+from string import Template
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.management import call_command
 
 
 def free_port() -> int:
@@ -89,3 +93,32 @@ def smtp(settings) -> Iterator[SmtpServer]:
 def inbox(smtp: SmtpServer) -> Inbox:
     """The running SMTP server's inbox."""
     return smtp.start()
+
+
+MAILS = Path(__file__).with_name("mails")
+MAILBOX = "complaints@sori.test"
+
+
+def mail(name: str, **values: str) -> bytes:
+    """A message from ``mails/`` with its ``${REFERENCE}``-style placeholders filled in.
+
+    The files are real messages as mail clients and servers write them; only what Sori decides
+    at run time (the complaint reference, the Message-ID of a message Sori sent) is filled in.
+    """
+    text = (MAILS / name).read_bytes().decode("ascii")
+    return Template(text).safe_substitute(values).encode("ascii")
+
+
+@pytest.fixture
+def mailbox(settings, inbox: Inbox) -> Inbox:
+    """The SMTP server running, and Sori configured with its complaints mailbox."""
+    settings.SORI_MAIL_ADDRESS = MAILBOX
+    settings.DEFAULT_FROM_EMAIL = MAILBOX
+    return inbox
+
+
+def mailgate(raw: bytes) -> str:
+    """``sori mailgate`` in this process, with ``raw`` on its standard input; what it printed."""
+    out = io.StringIO()
+    call_command("mailgate", stdin=io.BytesIO(raw), stdout=out)
+    return out.getvalue().strip()

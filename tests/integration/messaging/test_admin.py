@@ -6,8 +6,10 @@ import pytest
 
 from sori.accounts.models import Role
 from sori.complaints import links
-from sori.messaging.models import OutboundMessage
+from sori.messaging.models import InboundMessage, OutboundMessage
 from tests.conftest import PASSWORD
+
+from .conftest import mail, mailgate
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +50,17 @@ def test_a_handler_cannot_read_the_outbox(client, make_staff, submit):
     assert client.login(username="handler", password=PASSWORD)
     response = client.get(OUTBOX)
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_auditors_read_received_mail_in_the_admin_without_the_sender(client, make_staff, settings):
+    settings.SORI_MAIL_ADDRESS = "complaints@sori.test"
+    mailgate(mail("english_complaint.eml"))
+    row = InboundMessage.objects.get()
+    make_staff(Role.AUDITOR, username="reader")
+    assert client.login(username="reader", password=PASSWORD)
+
+    page = client.get(f"/staff/admin/messaging/inboundmessage/{row.pk}/change/").content.decode()
+
+    assert row.complaint.reference in page and "english.plain@mail.example.com" in page
+    assert "j.smith@example.com" not in page
+    assert client.get("/staff/admin/messaging/inboundmessage/add/").status_code == 403

@@ -138,7 +138,7 @@ def test_an_english_complainant_gets_english(inbox, language, preferred):
     reference = submit(language=language, preferred=preferred)
 
     [message] = inbox.messages
-    assert message["Subject"] == f"We have received your complaint - reference {reference}"
+    assert message["Subject"] == f"We have received your complaint [{reference}]"
     assert message["Content-Language"] == "en"
     body = body_of(message)
     assert f"Reference: {reference}" in body
@@ -268,7 +268,7 @@ def test_a_request_for_information_says_what_is_needed(inbox, handler):
         )
 
     message = inbox.messages[-1]
-    assert message["Subject"] == f"We need more information - reference {reference}"
+    assert message["Subject"] == f"We need more information [{reference}]"
     body = body_of(message)
     assert "Please send the delivery receipt." in body
     assert link_in(body) == ("en", reference)

@@ -53,6 +53,8 @@ EXPECTED: dict[tuple[Status, Event], Status] = {
     (S.AWAITING_COMPLAINANT, E.RECEIVE_INFORMATION): S.INVESTIGATING,
     (S.INVESTIGATING, E.PROPOSE_RESPONSE): S.RESPONSE_PROPOSED,
     (S.ESCALATED, E.PROPOSE_RESPONSE): S.RESPONSE_PROPOSED,
+    (S.RESPONSE_PROPOSED, E.PROPOSE_RESPONSE): S.RESPONSE_PROPOSED,
+    (S.APPROVED, E.PROPOSE_RESPONSE): S.RESPONSE_PROPOSED,
     (S.RESPONSE_PROPOSED, E.APPROVE): S.APPROVED,
     (S.RESPONSE_PROPOSED, E.COMMUNICATE_DECISION): S.DECISION_COMMUNICATED,
     (S.APPROVED, E.COMMUNICATE_DECISION): S.DECISION_COMMUNICATED,
@@ -376,3 +378,26 @@ def test_an_external_referral_follows_a_rejected_decision_and_closes_once_conclu
     assert refusal_code(E.REFER_EXTERNALLY, dc, reaction=Reaction.REJECTED) is None
     assert refusal_code(E.CLOSE, S.REFERRED) == "referral_open"
     assert refusal_code(E.CLOSE, S.REFERRED, referral_concluded=True) is None
+
+
+def test_a_proposal_can_be_revised_and_a_review_revision_stays_independent():
+    # ISO 10002 7.7 and 4.7: the proposer revises a proposal sent back; after an internal review
+    # the first-stage handler still may not decide it.
+    for status in (S.RESPONSE_PROPOSED, S.APPROVED):
+        assert refusal_code(E.PROPOSE_RESPONSE, status, response_recorded=True) is None
+        assert (
+            refusal_code(
+                E.PROPOSE_RESPONSE, status, response_recorded=True, actor_handled_first_stage=True
+            )
+            is None
+        )
+        assert (
+            refusal_code(
+                E.PROPOSE_RESPONSE,
+                status,
+                response_recorded=True,
+                internal_review_done=True,
+                actor_handled_first_stage=True,
+            )
+            == "reviewer_not_independent"
+        )

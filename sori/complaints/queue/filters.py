@@ -1,0 +1,233 @@
+"""What a queue filter is, and the query it makes: the tabs, the filters, the scope (ISO 10002 7.3).
+
+Every query starts from ``scope.visible(viewer)`` (4.10) and adds the open/closed condition and
+the tab; ``_filtered`` then applies the rest of a ``QueueFilter``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+
+from sori.accounts.models import Role
+from sori.complaints import policies, scope, search
+from sori.complaints.models import Category, Complaint, InvestigationTask
+from sori.complaints.workflow import FINAL_STATUSES, OPEN_STATUSES, Status
+from sori.core import clock
+from sori.core.actors import Actor
+from sori.core.errors import Forbidden
+
+SOON_DAYS = 3
+_FINAL = sorted(status.value for status in FINAL_STATUSES)
+# Exactly the condition of the partial index ``complaint_queue_idx``, with the statuses written
+# into the SQL: SQLite uses a partial index only when the query repeats its condition with the
+# same constants, and Django would send them as bound parameters. (Constants from the workflow
+# table, never input.)
+OPEN = Q(
+    RawSQL(  # noqa: S611 (constants, see above)
+        'NOT ("complaints_complaint"."status" IN ({}))'.format(
+            ", ".join(f"'{status}'" for status in _FINAL)
+        ),
+        (),
+        output_field=BooleanField(),
+    )
+)
+# In the order the workflow goes, for the filter and the counts.
+OPEN_ORDER = [status for status in Status if status in OPEN_STATUSES]
+# Case workers are given complaints; these roles oversee them.
+_CASE_ROLES = frozenset({Role.HANDLER.value, Role.INVESTIGATOR.value})
+
+
+class View(StrEnum):
+    MINE = "mine"
+    TEAM = "team"
+    ALL = "all"
+
+
+class State(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    ANY = "any"
+
+
+class DueState(StrEnum):
+    OVERDUE = "overdue"
+    TODAY = "today"
+    SOON = "soon"
+    LATER = "later"
+
+
+# The keys of a queue address that make up a filter (what a saved filter keeps).
+FILTER_KEYS = (
+    "view",
+    "state",
+    "status",
+    "priority",
+    "category",
+    "channel",
+    "unit",
+    "assignee",
+    "due",
+    "received_from",
+    "received_to",
+    "q",
+)
+UNASSIGNED = "none"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the person asked for; every part narrows the queue (empty = no narrowing)."""
+
+    view: View = View.ALL
+    state: State = State.OPEN
+    statuses: tuple[str, ...] = ()
+    priority: str = ""
+    category: str = ""  # a category code; its sub-categories are included
+    channel: str = ""
+    unit: str = ""  # a unit code
+    assignee: str = ""  # a user id, or UNASSIGNED
+    due: str = ""  # a DueState value
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    q: str = ""
+
+
+def _require_staff(viewer: Actor) -> None:
+    if not viewer.is_staff or not policies.can_read_complaint.test(viewer, None):
+        raise Forbidden(_("Only staff may see the complaints queue."))
+
+
+def views_for(viewer: Actor) -> list[View]:
+    """The tabs this viewer has: case workers and managers have their own complaints and a team."""
+    if viewer.role in _CASE_ROLES:
+        return [View.MINE, View.TEAM, View.ALL]
+    if viewer.role == Role.COMPLAINTS_MANAGER:
+        return [View.MINE, View.TEAM, View.ALL] if viewer.unit_id else [View.MINE, View.ALL]
+    return [View.ALL]
+
+
+def _view(viewer: Actor, view: View, within: Q) -> Q:
+    """The complaints of one tab, among those ``within`` (the open/closed condition)."""
+    if view not in views_for(viewer):
+        view = View.ALL
+    if view is View.MINE:
+        # An IN (…) list rather than EXISTS, and ``within`` repeated in each branch of the OR,
+        # let SQLite answer each branch from an index (``complaint_assignee_queue_idx``).
+        tasks = InvestigationTask.objects.filter(owner_id=viewer.user_id, done_at__isnull=True)
+        return (Q(assignee_id=viewer.user_id) & within) | (
+            Q(pk__in=tasks.values("complaint_id")) & within
+        )
+    if view is View.TEAM:
+        # A case worker without a unit works the intake pool, as in ``scope.visible``.
+        if viewer.unit_id is None:
+            return Q(unit__isnull=True)
+        return Q(unit_id=viewer.unit_id)
+    return Q()
+
+
+def _category_ids(code: str) -> list[int]:
+    """The category with ``code`` and all its sub-categories (the tree is small)."""
+    tree = list(Category.objects.values_list("id", "parent_id", "code"))
+    found = [pk for pk, _parent, each in tree if each == code]
+    result = list(found)
+    while found:
+        found = [pk for pk, parent, _code in tree if parent in found]
+        result.extend(found)
+    return result
+
+
+def _zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(str(settings.SORI_TIME_ZONE))
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=_zone())
+
+
+def _due(due: str, now: dt.datetime) -> Q:
+    if due == DueState.OVERDUE:
+        return Q(due_at__lt=now)
+    if due == DueState.TODAY:
+        today = now.astimezone(_zone()).date()
+        return Q(due_at__gte=now, due_at__lt=_local_midnight(today + dt.timedelta(days=1)))
+    if due == DueState.SOON:
+        return Q(due_at__gte=now, due_at__lt=now + dt.timedelta(days=SOON_DAYS))
+    if due == DueState.LATER:
+        return Q(due_at__gte=now + dt.timedelta(days=SOON_DAYS)) | Q(due_at__isnull=True)
+    return Q()
+
+
+# SQLite plans without statistics (a new installation has never run ANALYZE): it then prefers any
+# index that answers an equality (status, category) over the index that gives the queue's order,
+# reads every matching complaint, closed ones included, and sorts them all. Written with a unary
+# plus, such a term is checked on each row while the order index is walked, which stops after
+# one page. PostgreSQL keeps statistics and needs no such hint.
+
+
+def _unindexed_in(column: str, values: list[Any]) -> Q:
+    """``column IN values``, which SQLite checks row by row rather than through an index."""
+    if not values:
+        return Q(pk__in=[])
+    if connection.vendor != "sqlite":
+        return Q(**{f"{column}__in": values})
+    marks = ", ".join(["%s"] * len(values))
+    return Q(
+        RawSQL(  # noqa: S611 (column names from this module; values bound)
+            f'+"complaints_complaint"."{column}" IN ({marks})',
+            tuple(values),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _state(state: State, statuses: Iterable[str]) -> Q:
+    chosen = sorted(set(statuses) & {status.value for status in Status})
+    if state is State.OPEN:
+        # The index condition stays as it is, even when statuses narrow it further.
+        narrowed = Q(status__in=[s for s in chosen if s not in _FINAL]) if chosen else Q()
+        return OPEN & narrowed
+    if state is State.CLOSED:
+        # Closed complaints come first in due order: walking ``complaint_due_idx`` is quickest.
+        return _unindexed_in("status", [s for s in chosen if s in _FINAL] if chosen else _FINAL)
+    return Q(status__in=chosen) if chosen else Q()
+
+
+def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
+    """Complaints the viewer may see (4.10), narrowed as asked."""
+    state = _state(query.state, query.statuses)
+    queryset = Complaint.objects.filter(
+        scope.visible(viewer), state, _view(viewer, query.view, state)
+    )
+    if query.priority:
+        queryset = queryset.filter(priority=query.priority)
+    if query.category:
+        queryset = queryset.filter(_unindexed_in("category_id", _category_ids(query.category)))
+    if query.channel:
+        queryset = queryset.filter(channel=query.channel)
+    if query.unit:
+        queryset = queryset.filter(unit__code=query.unit)
+    if query.assignee == UNASSIGNED:
+        queryset = queryset.filter(assignee__isnull=True)
+    elif query.assignee.isdigit():
+        queryset = queryset.filter(assignee_id=int(query.assignee))
+    if query.due:
+        queryset = queryset.filter(_due(query.due, clock.now()))
+    if query.received_from:
+        queryset = queryset.filter(received_at__gte=_local_midnight(query.received_from))
+    if query.received_to:
+        end = _local_midnight(query.received_to + dt.timedelta(days=1))
+        queryset = queryset.filter(received_at__lt=end)
+    if query.q.strip():
+        queryset = search.matching(queryset, query.q, per_row=query.state is State.OPEN)
+    return queryset

@@ -1,0 +1,1 @@
+"""Back-office tests, one folder per feature."""

@@ -1,0 +1,1 @@
+"""The back-office shell: signing in, sessions, layout, the audit pages."""

@@ -1,0 +1,200 @@
+"""One table: every back-office page and API endpoint × every role → allowed or refused.
+
+ISO 10002 4.10 (confidentiality), 5.4 (responsibility and authority) and 8.5 (the auditor reads
+everything and changes nothing). A handler or investigator works only the complaints of their
+unit and those given to them: outside that scope a complaint does not exist for them, in the
+queue, the workspace, the search, the API, or by guessing a URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+
+from sori.accounts.models import Role, Unit
+from sori.accounts.services import create_staff_user, create_token
+from sori.complaints.models import Category, Complaint
+from sori.complaints.services.intake import ComplainantInput, ComplaintInput, submit_complaint
+from sori.core.actors import SYSTEM
+
+PASSWORD = "correct-horse-battery-staple-7"
+ALL = frozenset(Role.values)
+CASE_WORKERS = frozenset({"handler", "investigator", "complaints_manager"})
+OVERSIGHT = frozenset({"auditor", "complaints_manager", "administrator"})
+SCOPED = frozenset({"handler", "investigator"})
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # "{mine}" / "{theirs}": a complaint inside / outside a scoped role's unit
+    allowed: frozenset[str]
+    method: str = "get"
+
+
+# GET pages: allowed roles get 200 (or a redirect for the home page); the others 403.
+PAGES = [
+    Page("/staff/queue/", ALL),
+    Page("/staff/queue/?q=택배", ALL),
+    Page("/staff/complaints/new/", CASE_WORKERS),
+    Page("/staff/complaints/{mine}/", ALL),
+    Page("/staff/complaints/{mine}/response/", ALL),
+    Page("/staff/outbox/", OVERSIGHT),
+    Page("/staff/mail/inbound/", OVERSIGHT),
+    Page("/staff/audit/", OVERSIGHT),
+    Page("/staff/audit/personal-data/", OVERSIGHT),
+]
+
+# Writes on a complaint in scope: case workers may record investigation work; nobody else.
+WRITES = [
+    ("/staff/complaints/{mine}/notes/", {"text": "확인 중입니다."}, CASE_WORKERS),
+    (
+        "/staff/complaints/{mine}/contacts/",
+        {
+            "contacted_at": "2026-01-05T10:00",
+            "method": "phone",
+            "party": "배송 기사",
+            "summary": "배송 기록을 확인했습니다.",
+        },
+        CASE_WORKERS,
+    ),
+    ("/staff/complaints/{mine}/findings/", {"findings": "배송 누락 확인"}, CASE_WORKERS),
+]
+
+# Every complaint URL a scoped role might guess for a complaint outside its scope.
+GUESSED = [
+    ("get", "/staff/complaints/{theirs}/"),
+    ("get", "/staff/complaints/{theirs}/response/"),
+    ("get", "/staff/complaints/{theirs}/response/propose/"),
+    ("get", "/staff/complaints/{theirs}/decision/"),
+    ("get", "/staff/complaints/{theirs}/referral/"),
+    ("post", "/staff/complaints/{theirs}/notes/"),
+    ("post", "/staff/complaints/{theirs}/event/"),
+    ("post", "/staff/complaints/{theirs}/assessment/"),
+    ("post", "/staff/complaints/{theirs}/assignment/"),
+    ("post", "/staff/complaints/{theirs}/tasks/"),
+    ("post", "/staff/complaints/{theirs}/findings/"),
+    ("post", "/staff/complaints/{theirs}/related/"),
+]
+
+
+@pytest.fixture
+def world(db):
+    cache.clear()
+    unit_a = Unit.objects.create(code="unit-a", name_ko="가 부서", name_en="Unit A")
+    unit_b = Unit.objects.create(code="unit-b", name_ko="나 부서", name_en="Unit B")
+    Category.objects.create(code="cat-a", label_ko="가", label_en="A", unit=unit_a)
+    Category.objects.create(code="cat-b", label_ko="나", label_en="B", unit=unit_b)
+    users = {
+        role: create_staff_user(
+            actor=SYSTEM,
+            username=f"matrix-{role}",
+            role=role,
+            password=PASSWORD,
+            unit=unit_a if role in SCOPED else None,
+            email=f"{role}@example.kr",
+        )
+        for role in Role.values
+    }
+
+    def complaint(category: str, text: str) -> str:
+        person = ComplainantInput(name="김민지", email="minji@example.kr")
+        data = ComplaintInput(description=text, complainant=person, category=category)
+        return submit_complaint(actor=SYSTEM, data=data).reference
+
+    mine = complaint("cat-a", "택배가 2주째 도착하지 않았습니다.")
+    theirs = complaint("cat-b", "택배 상자가 파손되어 도착했습니다.")
+    return users, mine, theirs
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.path)
+def test_each_role_reaches_exactly_the_pages_it_may(world, role, page):
+    users, mine, theirs = world
+    response = _client(users[role]).get(page.path.format(mine=mine, theirs=theirs))
+    if role in page.allowed:
+        assert response.status_code == 200, (role, page.path, response.status_code)
+    else:
+        assert response.status_code == 403, (role, page.path, response.status_code)
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("path", "data", "allowed"), WRITES, ids=lambda v: str(v)[:40])
+def test_only_case_workers_record_investigation_work(world, role, path, data, allowed):
+    users, mine, theirs = world
+    response = _client(users[role]).post(path.format(mine=mine, theirs=theirs), data)
+    if role in allowed:
+        # Accepted (redirect back) or refused for its content (re-rendered form) — never denied.
+        assert response.status_code in (200, 302), (role, path, response.status_code)
+    else:
+        assert response.status_code in (403, 404), (role, path, response.status_code)
+
+
+def test_the_auditor_changes_nothing(world):
+    users, mine, _theirs = world
+    client = _client(users["auditor"])
+    writes = [(path, data) for path, data, _allowed in WRITES]
+    version = Complaint.objects.get(reference=mine).version
+    writes.append(
+        (
+            "/staff/complaints/{mine}/event/",
+            {"event": "withdraw", "note": "x", "expected_version": str(version)},
+        )
+    )
+    for path, data in writes:
+        response = client.post(path.format(mine=mine), data)
+        assert response.status_code in (403, 404), path
+
+
+@pytest.mark.parametrize("role", sorted(SCOPED))
+def test_a_scoped_role_cannot_reach_a_complaint_outside_its_scope_by_any_url(world, role):
+    users, mine, theirs = world
+    client = _client(users[role])
+    for method, path in GUESSED:
+        response = getattr(client, method)(path.format(mine=mine, theirs=theirs))
+        assert response.status_code == 404, (method, path, response.status_code)
+    queue = client.get("/staff/queue/?view=all").content.decode()
+    assert mine in queue and theirs not in queue
+    search = client.get("/staff/queue/?view=all&q=파손").content.decode()
+    assert theirs not in search
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_the_api_applies_the_same_scope(world, role):
+    users, mine, theirs = world
+    token = create_token(actor=SYSTEM, user=users[role])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    listing = client.get("/api/v1/complaints")
+    assert listing.status_code == 200
+    references = {item["reference"] for item in listing.json()["items"]}
+    detail = client.get(f"/api/v1/complaints/{theirs}")
+    if role in SCOPED:
+        assert mine in references and theirs not in references
+        assert detail.status_code == 404
+    else:
+        assert {mine, theirs} <= references
+        assert detail.status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world):
+    _users, mine, theirs = world
+    client = Client()
+    for page in PAGES:
+        response = client.get(page.path.format(mine=mine, theirs=theirs))
+        assert response.status_code == 302 and "/staff/login/" in response["Location"], page.path
+
+
+def test_a_signed_in_user_without_a_role_is_refused(world):
+    _users, mine, _theirs = world
+    nobody = get_user_model().objects.create_user("nobody", password=PASSWORD)
+    response = _client(nobody).get(f"/staff/complaints/{mine}/")
+    assert response.status_code == 403
