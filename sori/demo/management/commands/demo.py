@@ -60,7 +60,8 @@ def render(result: DemoResult) -> str:
     lines += [
         "",
         _(
-            "Staff sign in at /staff/admin/ on the server (for example http://127.0.0.1:8000/staff/admin/)."
+            "Staff sign in to the back office at /staff/ on the server "
+            "(for example http://127.0.0.1:8000/staff/)."
         ),
         _("API documentation: /api/docs (for example http://127.0.0.1:8000/api/docs)."),
     ]
