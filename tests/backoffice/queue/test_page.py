@@ -201,3 +201,10 @@ def test_saving_without_a_name_explains_and_someone_elses_filter_cannot_be_delet
     answer = client.post(f"/staff/queue/filters/{theirs.pk}/delete/", follow=True)
     assert "No saved filter of yours" in answer.content.decode()
     assert client.get(f"/staff/queue/filters/{theirs.pk}/delete/").status_code == 405
+
+
+def test_the_rarer_filters_stay_folded_unless_in_use(client, signed_in):
+    signed_in(Role.COMPLAINTS_MANAGER)
+    assert '<details class="more-filters">' in client.get(QUEUE).content.decode()
+    for query in ({"channel": "phone"}, {"state": "closed"}, {"status": "assessed"}):
+        assert '<details class="more-filters" open>' in client.get(QUEUE, query).content.decode()
