@@ -5,56 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sori.complaints.attachments import MAX_BYTES as MAX_FILE_BYTES
-from sori.complaints.attachments import MAX_FILES
 from sori.complaints.models import ContactMethod, Language
 from sori.complaints.services.intake import LIMITS
 from sori.complaints.services.survey import MAX_COMMENT
 from sori.complaints.services.transitions import MAX_NOTE
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Up to five files in one ``<input type=file multiple>``; their content is checked by the service."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_FILES:
-            raise forms.ValidationError(
-                _("Attach at most %(max)d files.") % {"max": MAX_FILES}, code="too_many_files"
-            )
-        for upload in files:
-            if upload.size and upload.size > MAX_FILE_BYTES:
-                raise forms.ValidationError(
-                    _("“%(name)s” is larger than 10 MB.") % {"name": upload.name},
-                    code="file_too_large",
-                )
-        return files
-
-
-def _text(name: str, label: Any, *, hint: Any = "", rows: int = 0, **kwargs: Any) -> forms.Field:
-    widget: forms.Widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        max_length=LIMITS.get(name),
-        required=False,
-        widget=widget,
-        **kwargs,
-    )
+from sori.web.fields import MultipleFileField
+from sori.web.fields import optional_text as _text
 
 
 class ComplaintForm(forms.Form):

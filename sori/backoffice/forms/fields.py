@@ -1,4 +1,4 @@
-"""Form fields the back-office forms share: several files in one input, local date and time."""
+"""Form fields the back-office forms share: local date and time, yes/no."""
 
 from __future__ import annotations
 
@@ -8,40 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-
-from sori.complaints.attachments import MAX_BYTES, MAX_FILES
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Up to five files in one ``<input type=file multiple>``; the service checks their content."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if self.required and not files:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        if len(files) > MAX_FILES:
-            raise forms.ValidationError(
-                _("Attach at most %(max)d files.") % {"max": MAX_FILES}, code="too_many_files"
-            )
-        for upload in files:
-            if upload.size and upload.size > MAX_BYTES:
-                raise forms.ValidationError(
-                    _("“%(name)s” is larger than 10 MB.") % {"name": upload.name},
-                    code="file_too_large",
-                )
-        return files
 
 
 class LocalDateTimeField(forms.DateTimeField):

@@ -12,9 +12,10 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sori.backoffice.forms.fields import MultipleFileField
 from sori.complaints.models import Channel, ContactMethod, Language
 from sori.complaints.services.intake import LIMITS, ComplainantInput, ComplaintInput
+from sori.web.fields import MultipleFileField
+from sori.web.fields import optional_text as _text
 
 # The channels staff record for someone; web and API complaints arrive by themselves.
 STAFF_CHANNELS = [
@@ -23,13 +24,6 @@ STAFF_CHANNELS = [
     (Channel.IN_PERSON.value, Channel.IN_PERSON.label),
     (Channel.EMAIL.value, Channel.EMAIL.label),
 ]
-
-
-def _text(name: str, label: Any, *, hint: Any = "", rows: int = 0) -> forms.CharField:
-    widget: forms.Widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
-    return forms.CharField(
-        label=label, help_text=hint, max_length=LIMITS.get(name), required=False, widget=widget
-    )
 
 
 class IntakeForm(forms.Form):

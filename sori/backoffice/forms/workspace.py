@@ -12,13 +12,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sori.backoffice.forms.fields import LocalDateTimeField, MultipleFileField, yes_no
+from sori.backoffice.forms.fields import LocalDateTimeField, yes_no
 from sori.complaints.models import ContactMethodUsed, Level, Priority
 from sori.complaints.services.investigation import MAX_TEXT
 from sori.complaints.services.links import MAX_NOTE as MAX_LINK_NOTE
 from sori.complaints.services.transitions import MAX_NOTE, EventData
 from sori.complaints.workflow import Event
 from sori.complaints.workspace_selectors import Choices, Person
+from sori.web.fields import MultipleFileField
 
 # Workflow steps fired from the workspace with nothing but a note (and, for a merge, the
 # complaint to merge into). Steps that carry a response, a letter or a referral have pages of
