@@ -7,9 +7,10 @@ Django's admin history records who changed what. Editing needs the model permiss
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from sori.core.models import ExternalDisputeBody, Organisation
+from sori.core.models import ExternalDisputeBody, Organisation, WorkerHeartbeat
 
 
 @admin.register(Organisation)
@@ -59,3 +60,24 @@ class ExternalDisputeBodyAdmin(admin.ModelAdmin[ExternalDisputeBody]):
     list_display = ["name_ko", "name_en", "phone", "url", "active", "position"]
     list_editable = ["active", "position"]
     list_filter = ["active"]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin[WorkerHeartbeat]):
+    """The running ``sori worker`` processes, to look at only: the workers write these rows."""
+
+    list_display = ["worker_id", "host", "pid", "started_at", "seen_at"]
+    ordering = ["started_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: WorkerHeartbeat | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: WorkerHeartbeat | None = None
+    ) -> bool:
+        return False

@@ -118,3 +118,26 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_value}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``sori worker``, seen again every few seconds while it lives (ISO 10002 7.3).
+
+    A task still marked running whose worker has not been seen for a while was abandoned (the
+    process was killed, the machine lost power): ``sori.core.worker_recovery`` puts it back in
+    the queue, so no complaint's work is silently dropped.
+    """
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"))
+    seen_at = models.DateTimeField(_("last seen at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return self.worker_id
