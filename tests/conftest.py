@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -73,6 +74,30 @@ def submit(db) -> Callable[..., Receipt]:
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _shipped_sla_policies(request):
+    """The calendars and SLA policies migration sla 0002 installs, as every installation has them.
+
+    A transactional test's flush removes rows written by data migrations; the next test in the
+    process would then run without any deadline. Put them back (the migration is idempotent).
+    """
+    names = set(request.fixturenames)
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif request.node.get_closest_marker("django_db") is not None:
+        request.getfixturevalue("_django_db_helper")
+    else:
+        return
+    from django.apps import apps
+
+    from sori.sla.models import SlaPolicy
+
+    if not SlaPolicy.objects.filter(code="iso-default").exists():
+        importlib.import_module("sori.sla.migrations.0002_shipped_templates").forwards(apps, None)
 
 
 @pytest.fixture(autouse=True)

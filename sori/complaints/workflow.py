@@ -56,6 +56,7 @@ OPEN_STATUSES = frozenset(Status) - FINAL_STATUSES
 class Event(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     ASSESS = "assess"
+    REASSESS = "reassess"
     START_INVESTIGATION = "start_investigation"
     REQUEST_INFORMATION = "request_information"
     RECEIVE_INFORMATION = "receive_information"
@@ -75,6 +76,7 @@ class Event(StrEnum):
 EVENT_LABELS: dict[Event, Promise] = {
     Event.ACKNOWLEDGE: _("acknowledge receipt"),
     Event.ASSESS: _("record the initial assessment"),
+    Event.REASSESS: _("reassess the complaint"),
     Event.START_INVESTIGATION: _("start the investigation"),
     Event.REQUEST_INFORMATION: _("ask the complainant for information"),
     Event.RECEIVE_INFORMATION: _("record the information received"),
@@ -359,6 +361,9 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
        action="acknowledged")
     + _t([S.ACKNOWLEDGED], E.ASSESS, S.ASSESSED, guards=(assessment_complete,), iso="7.5",
          action="assessed", public=False)
+    # ISO 10002 7.5, 7.6: new facts change the assessment; the SLA policy is chosen again.
+    + _t([S.ASSESSED, S.INVESTIGATING, S.AWAITING_COMPLAINANT], E.REASSESS, None,
+         guards=(assessment_complete,), iso="7.5", action="reassessed", public=False)
     + _t([S.ASSESSED], E.START_INVESTIGATION, S.INVESTIGATING, guards=(assessment_complete,),
          iso="7.6", action="investigation_started")
     + _t(_WORKING, E.REQUEST_INFORMATION, S.AWAITING_COMPLAINANT, sla=SlaEffect.PAUSE,
@@ -388,7 +393,8 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
          guards=(rejected_and_review_available,), sla=SlaEffect.START,
          notify="internal_review_started", iso="7.9", action="escalated")
     + _t([S.DECISION_COMMUNICATED], E.REFER_EXTERNALLY, S.REFERRED,
-         guards=(rejected_decision,), iso="7.9", action="referred_externally")
+         guards=(rejected_decision,), sla=SlaEffect.START, iso="7.9",
+         action="referred_externally")
     + _t([S.DECISION_COMMUNICATED], E.CLOSE, S.CLOSED, guards=(closable,), sla=SlaEffect.STOP,
          notify="closed", iso="7.9", action="closed")
     + _t([S.REFERRED], E.CLOSE, S.CLOSED, guards=(referral_concluded,), sla=SlaEffect.STOP,

@@ -57,6 +57,11 @@ KIND_LABELS = {
     "unverified_mail": _("unverified email"),
     "mail_attachments_refused": _("email attachments refused"),
     "referral_outcome": _("external body's outcome"),
+    # ISO 10002 7.3: deadlines and what the complainant was told about them.
+    "deadline_extended": _("deadline extended"),
+    "holding_reply": _("holding reply sent"),
+    "overdue_notice": _("delay notice sent to the complainant"),
+    "sla_breached": _("SLA target missed"),
 }
 
 # Staff who may be named in or declare a conflict on a complaint: everyone who handles cases or

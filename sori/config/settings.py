@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sori.privacy",
     "sori.complaints",
     "sori.messaging",
+    "sori.sla",
     "sori.demo",
     "sori.api",
     "sori.portal",
@@ -162,6 +163,11 @@ TASKS = {
     }
 }
 
+# Each `sori worker` writes a heartbeat this often; a task still running under a worker not seen
+# for SORI_WORKER_STALE_SECONDS is put back in the queue for another worker (ISO 10002 7.3).
+SORI_WORKER_HEARTBEAT_SECONDS = env.integer("SORI_WORKER_HEARTBEAT_SECONDS", 10)
+SORI_WORKER_STALE_SECONDS = env.integer("SORI_WORKER_STALE_SECONDS", 60)
+
 # Rate limits on the public API (requests per minute per client address).
 SORI_SUBMISSION_RATE = env.text("SORI_SUBMISSION_RATE", "30/m")
 SORI_LOOKUP_RATE = env.text("SORI_LOOKUP_RATE", "60/m")
@@ -186,6 +192,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SORI_STATUS_LINK_DAYS = env.integer("SORI_STATUS_LINK_DAYS", 365)
 # How often each `sori worker` sends the queued messages that are due (0: never).
 SORI_OUTBOX_SWEEP_SECONDS = env.integer("SORI_OUTBOX_SWEEP_SECONDS", 30)
+# How often ``sori worker`` looks for SLA warnings, holding replies and breaches that are due.
+SORI_SLA_SWEEP_SECONDS = env.integer("SORI_SLA_SWEEP_SECONDS", 60)
 # The complaints mailbox (e.g. complaints@example.org): replies go to its plus-addresses
 # (complaints+C-2026-000123@example.org), and mail from it is never taken for a complaint.
 SORI_MAIL_ADDRESS = env.text("SORI_MAIL_ADDRESS", "") or ""

@@ -8,7 +8,9 @@ the mail client drops the threading headers.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
@@ -17,8 +19,11 @@ from django.utils import translation
 
 from sori.complaints import links
 from sori.complaints.models import Complaint, ComplaintEvent, Language
+from sori.complaints.workflow import STATUS_LABELS, Status
 from sori.core.models import Organisation
 from sori.messaging import addresses
+from sori.sla.models import Timer, TimerState
+from sori.sla.selectors import expected_dates
 
 # The notification keys of the workflow table, and the ISO 10002 clause each message serves.
 ISO_CLAUSES: dict[str, str] = {
@@ -29,6 +34,10 @@ ISO_CLAUSES: dict[str, str] = {
     "closed": "7.9",
     "withdrawn": "7.9",
     "reopened": "7.9",
+    # The complainant is kept informed of the expected dates and of any delay (ISO 10002 7.3).
+    "deadline_extended": "7.3",
+    "holding_reply": "7.3",
+    "overdue_notice": "7.3",
 }
 # Messages to staff, and the clause each serves.
 STAFF_CLAUSES: dict[str, str] = {
@@ -39,8 +48,60 @@ STAFF_CLAUSES: dict[str, str] = {
     "approval_declined": "7.7",
     "decision_communicated_staff": "7.8",
     "review_requested": "7.9",
+    # Deadlines watched: warnings to the assignee, breaches to the complaints manager (7.3, 4.15).
+    "sla_warning": "7.3",
+    "sla_breached": "7.3",
 }
 DEFAULT_RESPONSE_DAYS = 14
+
+KO_WEEKDAYS = "월화수목금토일"
+EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def local_zone() -> ZoneInfo:
+    """The organisation's time zone, in which dates are told to people."""
+    return ZoneInfo(str(settings.SORI_TIME_ZONE or "Asia/Seoul"))
+
+
+def deadline_date(moment: dt.datetime) -> dt.date:
+    """The local day a deadline falls on.
+
+    A deadline counted in calendar days ends at midnight, the start of the next day; the
+    complainant's last day is the day before, so a deadline at exactly 00:00 belongs to it.
+    """
+    local = moment.astimezone(local_zone())
+    return (local - dt.timedelta(microseconds=1)).date()
+
+
+def format_date(day: dt.date, language: str) -> str:
+    """``2025년 3월 14일(금)`` or ``Friday 14 March 2025``: unambiguous in either language."""
+    if language == "ko":
+        return f"{day.year}년 {day.month}월 {day.day}일({KO_WEEKDAYS[day.weekday()]})"
+    return f"{EN_WEEKDAYS[day.weekday()]} {day.day} {EN_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_moment(moment: dt.datetime, language: str) -> str:
+    """A local date and time with its zone, for staff (a deadline is an instant to them)."""
+    local = moment.astimezone(local_zone())
+    zone = local.tzname() or str(local_zone())
+    clock_time = f"{local:%H:%M} {zone}"
+    if language == "ko":
+        return f"{format_date(local.date(), language)} {clock_time}"
+    return f"{format_date(local.date(), language)}, {clock_time}"
 
 
 def _org_value(organisation: Organisation | None, *names: str) -> Any:
@@ -79,6 +140,36 @@ def message_language(complaint: Complaint) -> str:
     return Language.KO.value
 
 
+def _deadlines(complaint: Complaint, language: str) -> dict[str, Any]:
+    """The dates the complainant is promised (ISO 10002 7.3), as they read them.
+
+    ``decision_due``: the live decision (or internal-review) deadline; empty while the clock
+    waits for the complainant (``waiting_for_you``) or when no SLA policy sets one.
+    ``extension_reason``, ``extended_stage``, ``extended_due``: the latest extension of a live
+    deadline, which is the one a ``deadline_extended`` message reports.
+    """
+    dates = expected_dates(complaint=complaint)
+    current = dates[0] if dates else None
+    extended = (
+        Timer.objects.filter(
+            complaint=complaint,
+            state__in=(TimerState.RUNNING, TimerState.PAUSED),
+            extended_at__isnull=False,
+        )
+        .order_by("-extended_at", "-id")
+        .first()
+    )
+    due = current.due_at if current is not None else None
+    return {
+        "decision_due": format_date(deadline_date(due), language) if due else "",
+        "due_stage": current.stage if current is not None else "",
+        "waiting_for_you": bool(current is not None and current.waiting_for_you),
+        "extension_reason": extended.extension_reason if extended else "",
+        "extended_stage": extended.stage if extended else "",
+        "extended_due": format_date(deadline_date(extended.due_at), language) if extended else "",
+    }
+
+
 def _context(complaint: Complaint, key: str, language: str) -> dict[str, Any]:
     organisation = Organisation.objects.first()
     request = (
@@ -108,6 +199,8 @@ def _context(complaint: Complaint, key: str, language: str) -> dict[str, Any]:
         "survey": not getattr(complaint, "survey_opt_out", False),
         # Replies reach us only when a complaints mailbox is configured (SORI_MAIL_ADDRESS).
         "reply_by_email": bool(addresses.mailbox()),
+        "status": str(STATUS_LABELS[Status(complaint.status)]),
+        **_deadlines(complaint, language),
     }
 
 
@@ -157,6 +250,10 @@ def render_staff(
             "priority": complaint.get_priority_display(),
             "status": complaint.get_status_display(),
         }
+        due = values.get("due_at")
+        if isinstance(due, dt.datetime):
+            # The deadline in the organisation's time zone, as staff read it (ISO 10002 7.3).
+            values["due_local"] = format_moment(due, language)
         subject = render_to_string(f"messaging/email/staff/{key}.{language}.subject.txt", values)
         body = render_to_string(f"messaging/email/staff/{key}.{language}.txt", values)
     return with_reference(str(subject), complaint.reference), str(body).strip() + "\n"

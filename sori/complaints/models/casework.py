@@ -134,6 +134,8 @@ class ContactRecord(models.Model):
     contacted_at = models.DateTimeField(_("when"))
     method = models.CharField(_("how"), max_length=10, choices=ContactMethodUsed.choices)
     party = models.CharField(_("with whom"), max_length=200)
+    # A contact with the complainant meets the first-contact target of the SLA policy.
+    with_complainant = models.BooleanField(_("with the complainant"), default=False)
     summary = models.TextField(_("summary"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", on_delete=models.PROTECT

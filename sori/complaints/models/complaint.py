@@ -118,6 +118,29 @@ class Category(models.Model):
         return self.label_en if get_language() == "en" else self.label_ko
 
 
+class ComplaintType(models.Model):
+    """What kind of complaint it is, as a regulator classifies it (for example 민원처리법's 질의·건의·
+    고충·기타 민원, or the FCA's payment-services complaints): SLA policies are chosen by it."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    label_ko = models.CharField(_("label (Korean)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("complaint type")
+        verbose_name_plural = _("complaint types")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if get_language() == "en" else self.label_ko
+
+
 class Complainant(models.Model):
     """The person who complains. Contact data is encrypted; look-ups go through blind indexes."""
 
@@ -173,6 +196,13 @@ class Complaint(models.Model):
     order_reference = models.CharField(_("order or account number"), max_length=100, blank=True)
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("category")
+    )
+    complaint_type = models.ForeignKey(
+        ComplaintType,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("complaint type"),
     )
     desired_remedy = models.TextField(_("remedy asked for"), blank=True)
     on_behalf_of = EncryptedTextField(_("on behalf of"), blank=True)

@@ -45,6 +45,31 @@ def assess_complaint(
     return complaint
 
 
+def reassess_complaint(
+    *, actor: Actor, reference: str, data: EventData, expected_version: int | None = None
+) -> Complaint:
+    """Record a new assessment when facts change (7.5); the SLA policy is chosen again.
+
+    A reassessment that newly finds a safety risk escalates as the first assessment would.
+    """
+    with transaction.atomic():
+        had_risk = bool(
+            Complaint.objects.filter(reference=reference)
+            .values_list("safety_risk", flat=True)
+            .first()
+        )
+        complaint = transition_complaint(
+            actor=actor,
+            reference=reference,
+            event=Event.REASSESS,
+            data=data,
+            expected_version=expected_version,
+        )
+        if complaint.safety_risk and not had_risk:
+            escalate_safety_risk(actor=actor, complaint=complaint)
+    return complaint
+
+
 def escalate_safety_risk(*, actor: Actor, complaint: Complaint) -> int:
     """Tell every active complaints manager and top-management user; returns how many were told.
 

@@ -34,11 +34,10 @@ from sori.complaints.workflow import Event, Status
 from sori.core import clock, references
 from sori.core.actors import SYSTEM, Actor, ActorKind
 from sori.core.errors import Forbidden, InvalidInput
-from sori.core.models import Organisation
 from sori.privacy import keys
+from sori.sla.services import clocks
 
 # Used only before an organisation is configured; the migration creates one with its target.
-DEFAULT_TARGET_DAYS = 14
 
 LIMITS = {
     "subject": 200,
@@ -274,8 +273,6 @@ def _record(
         )
     reference = references.allocate("C", now.year)
     code = access.new_code()
-    organisation = Organisation.objects.first()
-    target_days = organisation.response_target_days if organisation else DEFAULT_TARGET_DAYS
     complaint = Complaint.objects.create(
         reference=reference,
         access_code_hash=access.code_hash(reference, code),
@@ -296,11 +293,11 @@ def _record(
         representative_relationship=data.representative_relationship.strip(),
         assistance_needs=data.assistance_needs.strip(),
         status=Status.RECEIVED,
-        # ISO 10002 4.15, 7.3: the response is due after the organisation's published target.
-        due_at=now + dt.timedelta(days=target_days),
         # ISO 10002 5.4: routed to the unit that handles the category.
         unit_id=category.unit_id if category is not None else None,
     )
+    # ISO 10002 4.15, 7.3: the stage clocks of the SLA policy start at receipt.
+    clocks.start_on_receipt(complaint=complaint)
     ComplaintEvent.objects.create(
         complaint=complaint,
         kind="received",

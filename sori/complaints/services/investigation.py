@@ -24,6 +24,7 @@ from sori.complaints.workflow import FINAL_STATUSES, Status
 from sori.core import clock
 from sori.core.actors import Actor
 from sori.core.errors import Forbidden, InvalidInput, NotFound
+from sori.sla.services import clocks
 
 MAX_TEXT = 10_000
 
@@ -148,6 +149,7 @@ def record_contact(
     method: str,
     party: str,
     summary: str,
+    with_complainant: bool = False,
 ) -> ContactRecord:
     if method not in ContactMethodUsed.values:
         raise InvalidInput(
@@ -167,11 +169,20 @@ def record_contact(
             contacted_at=contacted_at,
             method=method,
             party=party,
+            with_complainant=with_complainant,
             summary=summary,
             recorded_by_id=_author(actor),
             recorded_at=clock.now(),
         )
-        _record(complaint, actor, "contact_recorded", {"contact": contact.pk, "method": method})
+        if with_complainant:
+            # ISO 10002 7.3: the first personal contact ends the first-contact clock.
+            clocks.stop_first_contact(complaint=complaint, now=min(contacted_at, clock.now()))
+        _record(
+            complaint,
+            actor,
+            "contact_recorded",
+            {"contact": contact.pk, "method": method, "with_complainant": with_complainant},
+        )
     return contact
 
 

@@ -17,6 +17,7 @@ from sori.complaints.models import (
     ClosureCode,
     Complaint,
     ComplaintEvent,
+    ComplaintType,
     ContactMethod,
     ExternalReferral,
     Level,
@@ -46,6 +47,7 @@ from sori.core.errors import (
 )
 from sori.core.models import ExternalDisputeBody, Organisation
 from sori.messaging.services import notify
+from sori.sla.services import clocks
 
 MAX_NOTE = 10_000
 
@@ -62,6 +64,7 @@ class EventData:
     immediate_action_needed: bool | None = None
     immediate_action: str | None = None
     priority: str | None = None
+    complaint_type: str | None = None
     outcome: str | None = None
     remedy_type: str | None = None
     remedy_amount: Decimal | str | int | None = None
@@ -82,21 +85,25 @@ class EventData:
         }
 
 
+ASSESSMENT_FIELDS = frozenset(
+    {
+        "note",
+        "severity",
+        "safety_risk",
+        "complexity",
+        "impact",
+        "immediate_action_needed",
+        "immediate_action",
+        "priority",
+        "complaint_type",
+    }
+)
+
 # Which fields each event accepts; anything else given with it is refused, not silently dropped.
 EVENT_FIELDS: dict[Event, frozenset[str]] = {
     Event.ACKNOWLEDGE: frozenset({"note"}),
-    Event.ASSESS: frozenset(
-        {
-            "note",
-            "severity",
-            "safety_risk",
-            "complexity",
-            "impact",
-            "immediate_action_needed",
-            "immediate_action",
-            "priority",
-        }
-    ),
+    Event.ASSESS: ASSESSMENT_FIELDS,
+    Event.REASSESS: ASSESSMENT_FIELDS,
     Event.START_INVESTIGATION: frozenset({"note"}),
     Event.REQUEST_INFORMATION: frozenset({"note"}),
     Event.RECEIVE_INFORMATION: frozenset({"note"}),
@@ -217,7 +224,9 @@ def derive_priority(*, severity: str, safety_risk: bool, impact: str) -> str:
 def _apply(complaint: Complaint, event: Event, given: dict[str, Any], actor: Actor) -> None:
     """Copy the event's data onto the (locked) row, before the guards look at it."""
     now = clock.now()
-    if event is Event.ASSESS:
+    if event in (Event.ASSESS, Event.REASSESS):
+        if "complaint_type" in given:
+            complaint.complaint_type = _complaint_type(given["complaint_type"])
         for name in (
             "severity",
             "safety_risk",
@@ -255,6 +264,15 @@ def _apply(complaint: Complaint, event: Event, given: dict[str, Any], actor: Act
         complaint.external_routes_given = bool(given.get("external_routes_given", False))
         complaint.decision_issued_at = now
         complaint.reaction, complaint.reaction_at, complaint.reaction_comment = "", None, ""
+
+
+def _complaint_type(code: str) -> ComplaintType:
+    found = ComplaintType.objects.filter(code=code, active=True).first()
+    if found is None:
+        raise InvalidInput(
+            _("Choose one of the complaint types."), code="invalid_choice", field="complaint_type"
+        )
+    return found
 
 
 def facts_for(complaint: Complaint, actor: Actor, organisation: Organisation | None) -> Facts:
@@ -451,17 +469,25 @@ def transition_complaint(
             note=given.get("note", ""),
             occurred_at=now,
         )
+        # ISO 10002 4.15, 7.3: the stage clocks move with the status, in the same transaction;
+        # a reassessment that changes the applicable SLA policy is part of this entry (7.5).
+        rechosen = clocks.apply_event(complaint=complaint, event=event, now=now)
+        entry: dict[str, Any] = {
+            "event": event.value,
+            "from": from_status,
+            "to": complaint.status,
+            "data": {key: _audit_value(value) for key, value in given.items()},
+        }
+        if rechosen:
+            entry["sla_policy_rechosen"] = [
+                {"stage": stage, "from": old, "to": new} for stage, old, new in rechosen
+            ]
         audit.record(
             action=transition.action,
             actor=actor,
             object_type="complaint",
             object_id=complaint.reference,
-            data={
-                "event": event.value,
-                "from": from_status,
-                "to": complaint.status,
-                "data": {key: _audit_value(value) for key, value in given.items()},
-            },
+            data=entry,
             iso_clause=transition.iso_clause,
         )
         if transition.notify:

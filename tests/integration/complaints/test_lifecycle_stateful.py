@@ -52,6 +52,7 @@ ACTORS = ("handler", "handler2", "approver", "manager", "complainant", "system")
 LIKELY: dict[Event, tuple[str, ...]] = {
     Event.ACKNOWLEDGE: ("system",),
     Event.ASSESS: ("handler", "handler2", "manager"),
+    Event.REASSESS: ("handler", "manager"),
     Event.START_INVESTIGATION: ("handler", "handler2", "manager"),
     Event.REQUEST_INFORMATION: ("handler", "handler2"),
     Event.RECEIVE_INFORMATION: ("handler", "complainant"),
@@ -125,7 +126,7 @@ notes = st.sampled_from(["", "확인했습니다", "Called the complainant back.
 def event_data(draw: Any, event: Event, other: str, *, complete: bool = False) -> dict[str, Any]:
     """Plausible data for ``event``: what a person using the back office or portal would send."""
     data: dict[str, Any] = {"note": draw(notes)}
-    if event is Event.ASSESS:
+    if event in (Event.ASSESS, Event.REASSESS):
         data.update(COMPLETE_ASSESSMENT if complete else draw(assessments))
     elif event is Event.PROPOSE_RESPONSE:
         chosen = draw(complete_responses if complete else responses)

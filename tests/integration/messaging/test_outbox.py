@@ -21,7 +21,10 @@ from sori.core.actors import SYSTEM, complainant_actor
 from sori.core.models import Organisation
 from sori.messaging import services
 from sori.messaging.models import MessageStatus, OutboundMessage
+from sori.messaging.rendering import deadline_date, format_date
+from sori.sla.models import SlaPolicy, Timer
 from tests.integration.complaints.flow import COMPLETE_ASSESSMENT, response
+from tests.support.sla import RECEIVED, sla_policy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,6 +70,7 @@ def decide(handler, reference: str) -> None:
 
 
 def test_a_complaint_with_an_email_gets_a_korean_acknowledgement_with_reference_and_link(inbox):
+    sla_policy()
     Organisation.objects.create(
         name_ko="소리 상사",
         name_en="Sori Trading",
@@ -91,7 +95,10 @@ def test_a_complaint_with_an_email_gets_a_korean_acknowledgement_with_reference_
     body = body_of(message)
     assert f"접수번호: {reference}" in body
     assert "초기평가" in body and "조사" in body  # what happens next
-    assert "10일 이내" in body  # the organisation's response target
+    # The expected decision date from the SLA policy's decision deadline (ISO 10002 7.3, 7.4).
+    decision = Timer.objects.get(complaint__reference=reference, stage="decision")
+    expected = format_date(deadline_date(decision.due_at), "ko")
+    assert f"{expected}까지 결정사항을 통보해 드리겠습니다" in body
     assert "voc@sori.test" in body and "02-123-4567" in body  # a contact point
     assert link_in(body) == ("ko", reference)
     # The access code is never sent by email.
@@ -126,23 +133,28 @@ def test_the_recipient_is_encrypted_at_rest(inbox):
     assert OutboundMessage.objects.get().recipient == EMAIL
 
 
-def test_the_acknowledgement_falls_back_to_fourteen_days_without_an_organisation(inbox):
+def test_without_a_decision_deadline_the_acknowledgement_gives_fourteen_days(inbox):
+    # No SLA policy in use and no organisation: the published default target.
+    SlaPolicy.objects.update(active=False)
     submit()
-    assert "14일 이내" in body_of(inbox.messages[0])
+    assert "접수일로부터 14일 이내에 결정사항을 통보해" in body_of(inbox.messages[0])
 
 
 @pytest.mark.parametrize(
     ("language", "preferred"), [("en", None), ("ko", "en")], ids=["complaint", "preference"]
 )
 def test_an_english_complainant_gets_english(inbox, language, preferred):
-    reference = submit(language=language, preferred=preferred)
+    sla_policy()
+    with clock.frozen_at(RECEIVED):
+        reference = submit(language=language, preferred=preferred)
 
     [message] = inbox.messages
     assert message["Subject"] == f"We have received your complaint [{reference}]"
     assert message["Content-Language"] == "en"
     body = body_of(message)
     assert f"Reference: {reference}" in body
-    assert "We aim to give you our decision within 14 days" in body
+    # Ten business days after Monday 10 March 2025 (the test policy): Monday 24 March.
+    assert "We will give you our decision by Monday 24 March 2025." in body
     assert "접수" not in body
     assert link_in(body) == ("en", reference)
 
