@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sori.backoffice.forms.fields import LocalDateTimeField, yes_no
-from sori.complaints.models import ContactMethodUsed, Level, Priority
+from sori.complaints.models import ComplaintType, ContactMethodUsed, Level, Priority
 from sori.complaints.services.investigation import MAX_TEXT
 from sori.complaints.services.links import MAX_NOTE as MAX_LINK_NOTE
 from sori.complaints.services.transitions import MAX_NOTE, EventData
@@ -157,6 +157,11 @@ class AssessmentForm(VersionedForm):
         required=False,
         choices=[("", _("From the priority matrix")), *Priority.choices],
     )
+    complaint_type = forms.ChoiceField(
+        label=_("Complaint type"),
+        help_text=_("Some SLA policies apply to one type of complaint: the deadlines follow it."),
+        required=False,
+    )
     note = forms.CharField(
         label=_("Note (optional)"),
         help_text=_("Internal: the complainant does not see it."),
@@ -172,8 +177,21 @@ class AssessmentForm(VersionedForm):
         "immediate_action_needed",
         "immediate_action",
         "priority",
+        "complaint_type",
         "note",
     ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        types = complaint_type_choices()
+        if types:
+            self.fields["complaint_type"].choices = [  # type: ignore[attr-defined]
+                ("", _("Not set")),
+                *types,
+            ]
+        else:
+            # No type is configured: the question would only be noise.
+            del self.fields["complaint_type"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -198,7 +216,29 @@ class AssessmentForm(VersionedForm):
             immediate_action_needed=bool(data["immediate_action_needed"]),
             immediate_action=str(data.get("immediate_action") or "").strip() or None,
             priority=data.get("priority") or None,
+            complaint_type=data.get("complaint_type") or None,
         )
+
+
+def complaint_type_choices() -> list[tuple[str, str]]:
+    """The active complaint types, labelled in the current language (ISO 10002 7.5)."""
+    return [
+        (row.code, row.label)
+        for row in ComplaintType.objects.filter(active=True).order_by("position", "code")
+    ]
+
+
+class ReassessmentForm(AssessmentForm):
+    """A new assessment when the facts change (ISO 10002 7.5, 7.6): the SLA policy is chosen
+    again from the new priority and complaint type, and the deadlines follow."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].help_text = _(
+            "Left to the priority matrix, the priority is derived again from the new severity "
+            "and impact."
+        )
+        self.fields["note"].label = _("What changed (optional)")
 
 
 def _person_label(person: Person) -> str:
@@ -317,6 +357,11 @@ class ContactForm(forms.Form):
     )
     method = forms.ChoiceField(label=_("How"), choices=ContactMethodUsed.choices)
     party = forms.CharField(label=_("With whom"), max_length=200)
+    with_complainant = forms.BooleanField(
+        label=_("With the complainant"),
+        help_text=_("A contact with the complainant meets the first-contact deadline."),
+        required=False,
+    )
     summary = forms.CharField(label=_("What was said"), max_length=MAX_TEXT, widget=_textarea())
 
 

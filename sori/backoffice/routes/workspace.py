@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sori.backoffice.views import workspace
+from sori.backoffice.views import deadlines, workspace
 
 _C = "complaints/<str:reference>/"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path(_C, workspace.complaint, name="complaint"),
     path(f"{_C}event/", workspace.event, name="complaint_event"),
     path(f"{_C}assessment/", workspace.assess, name="complaint_assess"),
+    path(f"{_C}reassessment/", deadlines.reassess, name="complaint_reassess"),
+    path(f"{_C}deadlines/extend/", deadlines.extend, name="complaint_extend_deadline"),
     path(f"{_C}assignment/", workspace.assign, name="complaint_assign"),
     path(f"{_C}named-staff/", workspace.named_staff, name="complaint_named_staff"),
     path(f"{_C}conflicts/", workspace.conflict, name="complaint_conflict"),

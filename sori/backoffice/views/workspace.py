@@ -47,6 +47,7 @@ from sori.backoffice.forms.workspace import (
     TaskDoneForm,
     TaskForm,
 )
+from sori.backoffice.views import deadlines
 from sori.complaints import selectors, workspace_selectors
 from sori.complaints.attachments import IncomingFile
 from sori.complaints.models import ContactMethod, Language
@@ -74,10 +75,11 @@ PANELS = {
         "findings",
         "attachments",
         "related",
+        "deadlines",
     )
 }
 # Every change can move the version, the status and the timeline: refreshed with every panel.
-REFRESHED = ("header", "actions", "timeline")
+REFRESHED = ("header", "actions", "timeline", "deadlines")
 # Changes after which the whole page is drawn again (the status changed; many panels follow).
 WHOLE_PAGE = ("actions", "assessment")
 
@@ -95,6 +97,7 @@ RESPONSE_PAGES = {
 # A guard the step's own form answers (the assessment, the response): not a reason to hide it.
 ANSWERED_BY_FORM = {
     Event.ASSESS: "assessment_incomplete",
+    Event.REASSESS: "assessment_incomplete",
     Event.PROPOSE_RESPONSE: "response_missing",
 }
 # Element ids of each form, so that several forms on one page never share one.
@@ -167,7 +170,7 @@ def _actions(ws: WorkspaceView, bound: dict[str, forms.Form]) -> list[Action]:
             assert blocker is not None
             items.append(Action(event.value, label, "blocked", blocker=blocker.detail))
             continue
-        if event is Event.ASSESS:
+        if event in (Event.ASSESS, Event.REASSESS):
             items.append(Action(event.value, label, "assess", url="#ws-assessment"))
             continue
         url = page_url(RESPONSE_PAGES[event], header.reference) if event in RESPONSE_PAGES else None
@@ -285,9 +288,11 @@ def _context(
     bound: dict[str, forms.Form] | None = None,
 ) -> dict[str, Any]:
     bound = bound or {}
+    sla = deadlines.panel(request, ws, bound)
     return {
         "ws": ws,
-        "forms": _forms(request, ws, bound),
+        "forms": {**_forms(request, ws, bound), **sla.forms},
+        "deadlines": sla,
         "actions": _actions(ws, bound),
         "reference": ws.header.reference,
         "has_errors": any(form.errors for form in bound.values()),
@@ -784,6 +789,7 @@ def contact(request: StaffRequest, reference: str) -> HttpResponse:
             method=data["method"],
             party=data["party"],
             summary=data["summary"],
+            with_complainant=bool(data["with_complainant"]),
         )
 
     return _post(

@@ -140,6 +140,7 @@ def test_after_the_assessment_an_investigator_may_start_the_investigation(
     assert actions(handler_client.get(url(receipt.reference)).content.decode()) == {
         "start_investigation",
         "request_information",
+        "reassess",
         "withdraw",
         "merge",
     }
