@@ -8,6 +8,7 @@ Callers:
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +23,8 @@ from sori.api.schemas import (
     ComplaintIn,
     ComplaintOut,
     ComplaintPageOut,
+    DeadlineOut,
+    ExtensionIn,
     ReceiptOut,
     TransitionIn,
     TransitionOptionsOut,
@@ -38,6 +41,8 @@ from sori.complaints.services.transitions import EventData, transition_complaint
 from sori.complaints.workflow import STATUS_LABELS, Status
 from sori.core.actors import Actor
 from sori.core.errors import InvalidInput
+from sori.sla import selectors as sla_selectors
+from sori.sla.services.extension import extend_deadline
 
 router = Router(tags=["complaints"])
 
@@ -200,17 +205,30 @@ def list_complaints(request: HttpRequest, filters: Query[ListFilters]) -> select
     summary="Read a complaint",
     openapi_extra=_problems(401, 403, 404, 429),
 )
-def read_complaint(
-    request: HttpRequest, reference: str, response: HttpResponse
-) -> selectors.ComplaintView:
+def read_complaint(request: HttpRequest, reference: str, response: HttpResponse) -> dict[str, Any]:
     """The complainant's view with X-Access-Code, the staff view with a token (ISO 10002 7.3).
 
     A wrong code and an unknown reference give the same 404. The ETag is the version to send
-    back in If-Match when firing an event.
+    back in If-Match when firing an event. ``expected_by`` is the date the complainant waits
+    for; staff also get ``sla``, every stage clock.
     """
-    view = selectors.complaint_detail(viewer=viewer_for(request, reference), reference=reference)
+    viewer = viewer_for(request, reference)
+    view = selectors.complaint_detail(viewer=viewer, reference=reference)
     response["ETag"] = _etag(view.version)
-    return view
+    fields = {field.name: getattr(view, field.name) for field in dataclasses.fields(view)}
+    return {**fields, **_deadlines(viewer, reference, staff=view.view == "staff")}
+
+
+def _deadlines(viewer: Actor, reference: str, *, staff: bool) -> dict[str, Any]:
+    complaint = selectors.complaint_for(viewer=viewer, reference=reference)
+    dates = sla_selectors.expected_dates(complaint=complaint)
+    sla = None
+    if staff:
+        sla = [
+            {**dataclasses.asdict(clock), "policy": clock.policy_code}
+            for clock in sla_selectors.clocks_for(viewer=viewer, complaint=complaint)
+        ]
+    return {"expected_by": dates[0].due_at if dates else None, "sla": sla}
 
 
 @router.get(
@@ -268,4 +286,38 @@ def fire_transition(
         status=complaint.status,
         status_label=str(STATUS_LABELS[Status(complaint.status)]),
         version=complaint.version,
+    )
+
+
+@router.post(
+    "/complaints/{reference}/deadlines/{stage}/extension",
+    auth=[staff_token],
+    response=DeadlineOut,
+    url_name="deadline_extension",
+    summary="Extend a stage's deadline (staff)",
+    openapi_extra=_problems(401, 403, 404, 422),
+)
+def extend(request: HttpRequest, reference: str, stage: str, payload: ExtensionIn) -> DeadlineOut:
+    """Once per stage, with a reason and a new working day; the complainant is told both (7.3).
+
+    ``stage`` is one of acknowledge, assess, first_contact, decision, close, internal_review,
+    external_referral. Refusals: 422 with code ``required``, ``not_a_working_day``,
+    ``not_later``, ``extension_too_long``, ``extension_used``, ``extension_not_allowed``,
+    ``no_running_deadline`` or ``invalid_choice``.
+    """
+    timer = extend_deadline(
+        actor=request.auth,  # type: ignore[attr-defined]
+        reference=reference,
+        stage=stage,
+        new_date=payload.new_date,
+        reason=payload.reason,
+    )
+    return DeadlineOut(
+        reference=reference,
+        stage=timer.stage,
+        round=timer.round,
+        due_at=timer.due_at,
+        original_due_at=timer.original_due_at,
+        extended_at=timer.extended_at,
+        extension_reason=timer.extension_reason,
     )

@@ -191,6 +191,24 @@ class HandlingOut(Schema):
     personal_data_visible: bool
 
 
+class StageClockOut(Schema):
+    """One stage's SLA clock (ISO 10002 7.3): when it is due and where it stands."""
+
+    stage: str = Field(
+        description="acknowledge, assess, first_contact, decision, close, internal_review "
+        "or external_referral."
+    )
+    round: int = Field(description="0 at first; counts reopenings and internal reviews.")
+    due_at: dt.datetime
+    original_due_at: dt.datetime = Field(description="Before any extension.")
+    state: Literal["running", "paused", "overdue", "met", "missed", "cancelled"]
+    paused_seconds: int = Field(description="Time spent waiting for the complainant.")
+    extended: bool
+    extension_reason: str
+    extension_allowed: bool = Field(description="Whether the one extension may still be used.")
+    policy: str = Field(description="The code of the SLA policy that set the target.")
+
+
 class ComplaintOut(Schema):
     view: Literal["complainant", "staff"]
     reference: str
@@ -219,6 +237,12 @@ class ComplaintOut(Schema):
         None, description="Staff whose role needs contact data only; each reading is logged."
     )
     on_behalf_of: str | None = Field(None, description="Like complainant: staff, logged.")
+    expected_by: dt.datetime | None = Field(
+        None,
+        description="When the decision (or the internal review's decision) is due; null while "
+        "we wait for the complainant's information or when no target applies.",
+    )
+    sla: list[StageClockOut] | None = Field(None, description="Staff view only: every stage clock.")
 
 
 class ComplaintSummaryOut(Schema):
@@ -273,3 +297,22 @@ class TransitionOut(Schema):
     status: str
     status_label: str
     version: int
+
+
+class ExtensionIn(Schema):
+    """One extension of a stage's deadline: the new date and the reason the complainant is told."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    new_date: dt.date = Field(description="A working day; due at its close of business.")
+    reason: str = Field(description="Required; sent to the complainant with the new date.")
+
+
+class DeadlineOut(Schema):
+    reference: str
+    stage: str
+    round: int
+    due_at: dt.datetime
+    original_due_at: dt.datetime
+    extended_at: dt.datetime | None
+    extension_reason: str

@@ -8,15 +8,18 @@ through the same services as the API, acting as ``complainant_actor(reference)``
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sori.complaints import links, selectors
+from sori.complaints.models import Complaint
 from sori.complaints.services.replies import reply_to_request
 from sori.complaints.services.survey import answer_survey, opt_out_of_survey
 from sori.complaints.services.transitions import EventData, transition_complaint
@@ -24,10 +27,12 @@ from sori.complaints.workflow import Event, Reaction, Status
 from sori.core import ratelimit
 from sori.core.actors import complainant_actor
 from sori.core.errors import DomainError, NotFound
+from sori.messaging.rendering import deadline_date, format_date
 from sori.portal import uploads
 from sori.portal.forms import LookupForm, NoteForm, ReplyForm, SurveyForm
 from sori.portal.information import public_information
 from sori.portal.timeline import public_label
+from sori.sla.selectors import expected_dates
 
 STATUS_KEY = "sori.portal.status_reference"
 
@@ -94,6 +99,41 @@ def status_link(request: HttpRequest, token: str) -> HttpResponse:
     return _enter(request, reference)
 
 
+@dataclass(frozen=True)
+class ExpectedRow:
+    """One expected date as the status page shows it (ISO 10002 7.3)."""
+
+    label: str
+    date: str  # in the reader's language; empty while we wait for their information
+    iso: str
+    waiting: bool
+    extended: bool
+    reason: str
+
+
+def _expected(complaint: Complaint) -> list[ExpectedRow]:
+    language = get_language() or "ko"
+    rows = []
+    for item in expected_dates(complaint=complaint):
+        day = deadline_date(item.due_at) if item.due_at is not None else None
+        label = (
+            _("Review decision expected by")
+            if item.stage == "internal_review"
+            else _("Decision expected by")
+        )
+        rows.append(
+            ExpectedRow(
+                label=label,
+                date=format_date(day, language) if day else "",
+                iso=day.isoformat() if day else "",
+                waiting=item.waiting_for_you,
+                extended=item.extended,
+                reason=item.extension_reason,
+            )
+        )
+    return rows
+
+
 def _render_status(
     request: HttpRequest, reference: str, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
@@ -115,6 +155,8 @@ def _render_status(
         "complaint": detail,
         "timeline": [(item, public_label(item)) for item in detail.timeline],
         "requests": [item for item in detail.timeline if item.event == Event.REQUEST_INFORMATION],
+        # ISO 10002 7.3: the dates the SLA clocks promise; without a policy, the public target.
+        "expected": _expected(selectors.complaint_for(viewer=viewer, reference=reference)),
         "expected_by": info.expected_by(detail.received_at),
         "open": detail.status not in (Status.CLOSED, Status.WITHDRAWN, Status.MERGED),
         "can_reply": can(Event.RECEIVE_INFORMATION),

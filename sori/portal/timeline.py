@@ -23,6 +23,10 @@ PUBLIC_LABELS = {
     "referral_outcome": _("The external body's outcome was recorded."),
     "reopen": _("We reopened the complaint to look into it again."),
     "message_received": _("We received your message."),
+    # ISO 10002 7.3: the complainant is told of each change to the expected date and of delays.
+    "deadline_extended": _("We extended the expected date and told you why."),
+    "holding_reply": _("We told you that we are still working on your complaint."),
+    "overdue_notice": _("We told you that your complaint is taking longer than we said."),
 }
 
 

@@ -3,15 +3,19 @@ works by keyboard alone and reflows at 320 px (checked in Debian's Chromium with
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
 from sori.complaints.models import Complaint
 from sori.complaints.services.transitions import EventData, transition_complaint
+from sori.core import clock
 from sori.core.models import ExternalDisputeBody, Organisation
+from sori.sla.services.extension import extend_deadline
 from tests.e2e.browser import axe_violations, browser_page, needs_chromium
 from tests.integration.complaints.flow import COMPLETE_ASSESSMENT, response
+from tests.support.sla import RECEIVED, sla_policy
 
 __all__ = ["browser_page"]
 
@@ -132,6 +136,39 @@ def test_the_status_page_with_a_decision_and_after_a_rejection_has_no_violations
     page.click("form:has(input[value=withdraw]) button[type=submit]")
     page.wait_for_selector("#withdraw-confirm")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_expected_dates_extended_and_while_waiting_have_no_violations(
+    live_server, browser_page, configured, submit, handler, language
+):
+    """ISO 10002 7.3: the date the SLA clock promises, its extension and its pause (WCAG 2.2 AA)."""
+    sla_policy()
+    with clock.frozen_at(RECEIVED):
+        receipt = submit()
+    with clock.frozen_at(RECEIVED + dt.timedelta(days=2)):
+        extend_deadline(
+            actor=handler,
+            reference=receipt.reference,
+            stage="decision",
+            new_date=dt.date(2025, 4, 4),
+            reason="제조사의 검사 결과를 기다리고 있습니다. We are waiting for the maker's test.",
+        )
+    page = browser_page
+    open_status(page, live_server.url, language, receipt)
+    block = page.locator("dd.expected-date")
+    assert block.count() == 1
+    assert "2025" in block.inner_text() and "제조사의 검사 결과" in block.inner_text()
+    assert page.locator("dd.expected-date time[datetime='2025-04-04']").count() == 1
+    assert_accessible(page)
+    fire(handler, receipt.reference, "assess", **COMPLETE_ASSESSMENT)
+    fire(handler, receipt.reference, "start_investigation")
+    fire(handler, receipt.reference, "request_information", note="Please send the receipt.")
+    page.reload()
+    assert page.locator("dd.expected-date time").count() == 0
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert_reflows(page)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
