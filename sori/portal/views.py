@@ -19,9 +19,11 @@ from sori.complaints.services.intake import ComplainantInput, ComplaintInput, su
 from sori.core import ratelimit
 from sori.core.actors import PUBLIC
 from sori.core.errors import DomainError
+from sori.messaging.rendering import deadline_date
 from sori.portal import uploads
 from sori.portal.forms import ComplaintForm
 from sori.portal.information import public_information
+from sori.sla.selectors import expected_by
 
 RECEIPT_KEY = "sori.portal.receipt"
 
@@ -119,8 +121,14 @@ def new(request: HttpRequest) -> HttpResponse:
         "access_code": receipt.access_code,
         "received_at": receipt.received_at,
         "email_given": bool(email),
+        # ISO 10002 7.3, 7.4: the decision date the SLA policy sets, as told in the receipt.
+        "expected_by": _deadline_day(expected_by(reference=receipt.reference)),
     }
     return redirect("portal:confirmation")
+
+
+def _deadline_day(due: dt.datetime | None) -> str | None:
+    return deadline_date(due).isoformat() if due is not None else None
 
 
 def confirmation(request: HttpRequest) -> HttpResponse:
@@ -128,7 +136,11 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     receipt = request.session.pop(RECEIPT_KEY, None)
     info = public_information()
     context: dict[str, Any] = {"info": info, "organisation": info.organisation, "receipt": receipt}
-    if receipt and receipt.get("received_at"):
+    if receipt and receipt.get("expected_by"):
+        context["expected_by"] = dt.date.fromisoformat(receipt["expected_by"])
+        context["expected_from_policy"] = True
+    elif receipt and receipt.get("received_at"):
+        # No SLA clock runs (no policy in use): the organisation's published target.
         context["expected_by"] = info.expected_by(dt.datetime.fromisoformat(receipt["received_at"]))
     response = render(request, "portal/confirmation.html", context)
     # The code must not linger in a shared computer's cache or history.

@@ -43,15 +43,21 @@ def target_of(timer: Timer) -> SlaTarget | None:
     return SlaTarget.objects.filter(policy_id=timer.policy_id, stage=timer.stage).first()
 
 
-def pending(timer: Timer, calendar: Calendar) -> list[tuple[dt.datetime, str, int]]:
-    """Every alert still to come: (when, kind, percent) with kind warning, holding or breach."""
+def pending(
+    timer: Timer, calendar: Calendar, *, target: SlaTarget | None = None
+) -> list[tuple[dt.datetime, str, int]]:
+    """Every alert still to come: (when, kind, percent) with kind warning, holding or breach.
+
+    ``target`` is the timer's stage target when the caller has it at hand (read otherwise).
+    """
     if timer.state != TimerState.RUNNING:
         return []
     items: list[tuple[dt.datetime, str, int]] = []
     for percent in warn_percentages(timer.policy.warn_percentages):
         if percent > timer.warned_percent:
             items.append((instant_at(timer, calendar, percent), "warning", percent))
-    target = target_of(timer)
+    if target is None:
+        target = target_of(timer)
     if target is not None and target.holding_notice_percent and timer.holding_sent_at is None:
         percent = target.holding_notice_percent
         items.append((instant_at(timer, calendar, percent), "holding", percent))
@@ -60,6 +66,8 @@ def pending(timer: Timer, calendar: Calendar) -> list[tuple[dt.datetime, str, in
     return sorted(items)
 
 
-def next_alert_at(timer: Timer, calendar: Calendar) -> dt.datetime | None:
-    items = pending(timer, calendar)
+def next_alert_at(
+    timer: Timer, calendar: Calendar, *, target: SlaTarget | None = None
+) -> dt.datetime | None:
+    items = pending(timer, calendar, target=target)
     return items[0][0] if items else None

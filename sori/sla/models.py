@@ -279,7 +279,7 @@ class Timer(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["next_alert_at"], name="sla_timer_alert_idx"),
+            models.Index(fields=["next_alert_at", "id"], name="sla_timer_alert_idx"),
             models.Index(fields=["complaint", "state"], name="sla_timer_complaint_idx"),
         ]
 

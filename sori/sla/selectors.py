@@ -132,3 +132,15 @@ def expected_dates(*, complaint: Complaint) -> list[ExpectedDate]:
         )
         for timer in timers
     ]
+
+
+def expected_by(*, reference: str) -> dt.datetime | None:
+    """The first date the complainant waits for on the complaint ``reference``, if a clock runs.
+
+    For the page shown right after submission, to the person who has just received the reference.
+    """
+    complaint = Complaint.objects.filter(reference=reference).first()
+    if complaint is None:
+        return None
+    dates = expected_dates(complaint=complaint)
+    return dates[0].due_at if dates else None

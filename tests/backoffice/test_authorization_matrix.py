@@ -8,7 +8,9 @@ queue, the workspace, the search, the API, or by guessing a URL.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,6 +22,7 @@ from sori.accounts.services import create_staff_user, create_token
 from sori.complaints.models import Category, Complaint
 from sori.complaints.services.intake import ComplainantInput, ComplaintInput, submit_complaint
 from sori.core.actors import SYSTEM
+from sori.sla.models import Timer
 
 PASSWORD = "correct-horse-battery-staple-7"
 ALL = frozenset(Role.values)
@@ -78,6 +81,8 @@ GUESSED = [
     ("post", "/staff/complaints/{theirs}/tasks/"),
     ("post", "/staff/complaints/{theirs}/findings/"),
     ("post", "/staff/complaints/{theirs}/related/"),
+    ("post", "/staff/complaints/{theirs}/deadlines/extend/"),
+    ("post", "/staff/complaints/{theirs}/reassessment/"),
 ]
 
 
@@ -127,8 +132,15 @@ def test_each_role_reaches_exactly_the_pages_it_may(world, role, page):
         assert response.status_code == 403, (role, page.path, response.status_code)
 
 
+def _param_id(value: object) -> str:
+    # A set's order changes with the hash seed: sorted, so every xdist worker collects the same ids.
+    if isinstance(value, frozenset):
+        return ",".join(sorted(value))
+    return str(value)[:40]
+
+
 @pytest.mark.parametrize("role", sorted(ALL))
-@pytest.mark.parametrize(("path", "data", "allowed"), WRITES, ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(("path", "data", "allowed"), WRITES, ids=_param_id)
 def test_only_case_workers_record_investigation_work(world, role, path, data, allowed):
     users, mine, theirs = world
     response = _client(users[role]).post(path.format(mine=mine, theirs=theirs), data)
@@ -137,6 +149,30 @@ def test_only_case_workers_record_investigation_work(world, role, path, data, al
         assert response.status_code in (200, 302), (role, path, response.status_code)
     else:
         assert response.status_code in (403, 404), (role, path, response.status_code)
+
+
+EXTENDERS = frozenset({"handler", "complaints_manager"})
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_only_handlers_and_managers_extend_a_deadline(world, role):
+    users, mine, _theirs = world
+    decision = Timer.objects.get(complaint__reference=mine, stage="decision")
+    # A working day a week after the current deadline: later, and within one more period.
+    day = (decision.due_at.astimezone(ZoneInfo("Asia/Seoul")) + dt.timedelta(days=7)).date()
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    response = _client(users[role]).post(
+        f"/staff/complaints/{mine}/deadlines/extend/",
+        {"stage": "decision", "new_date": day.isoformat(), "reason": "현장 확인이 필요합니다."},
+    )
+    decision.refresh_from_db()
+    if role in EXTENDERS:
+        assert response.status_code in (200, 302), (role, response.status_code)
+        assert decision.extended_at is not None, role
+    else:
+        assert response.status_code in (403, 404), (role, response.status_code)
+        assert decision.extended_at is None, role
 
 
 def test_the_auditor_changes_nothing(world):

@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'SLA timer',
                 'verbose_name_plural': 'SLA timers',
                 'ordering': ['started_at', 'id'],
-                'indexes': [models.Index(fields=['next_alert_at'], name='sla_timer_alert_idx'), models.Index(fields=['complaint', 'state'], name='sla_timer_complaint_idx')],
+                'indexes': [models.Index(fields=['next_alert_at', 'id'], name='sla_timer_alert_idx'), models.Index(fields=['complaint', 'state'], name='sla_timer_complaint_idx')],
                 'constraints': [models.UniqueConstraint(fields=('complaint', 'stage', 'round'), name='sla_timer_one_per_stage_round')],
             },
         ),

@@ -66,28 +66,36 @@ def due_for(timer: Timer, calendar: Calendar) -> dt.datetime:
 
 def _start(complaint: Complaint, stages: Iterable[str], now: dt.datetime) -> None:
     chosen = choose(complaint, now)
-    for stage in stages:
-        if stage not in chosen:
+    wanted = {stage: _round(complaint, stage) for stage in stages if stage in chosen}
+    if not wanted:
+        return
+    # A stage already started in this round keeps its clock (the event may be replayed).
+    existing = set(
+        Timer.objects.filter(complaint=complaint, stage__in=list(wanted)).values_list(
+            "stage", "round"
+        )
+    )
+    timers = []
+    for stage, round_ in wanted.items():
+        if (stage, round_) in existing:
             continue
         pick = chosen[stage]
         due = pick.due(now)
-        timer, created = Timer.objects.get_or_create(
+        timer = Timer(
             complaint=complaint,
             stage=stage,
-            round=_round(complaint, stage),
-            defaults={
-                "policy": pick.policy,
-                "amount": pick.target.amount,
-                "unit": pick.target.unit,
-                "state": TimerState.RUNNING,
-                "started_at": now,
-                "due_at": due,
-                "original_due_at": due,
-            },
+            round=round_,
+            policy=pick.policy,
+            amount=pick.target.amount,
+            unit=pick.target.unit,
+            state=TimerState.RUNNING,
+            started_at=now,
+            due_at=due,
+            original_due_at=due,
         )
-        if created:
-            timer.next_alert_at = alerts.next_alert_at(timer, pick.calendar)
-            timer.save(update_fields=["next_alert_at"])
+        timer.next_alert_at = alerts.next_alert_at(timer, pick.calendar, target=pick.target)
+        timers.append(timer)
+    Timer.objects.bulk_create(timers)
 
 
 def _live(complaint: Complaint, stages: Iterable[str] | None = None) -> list[Timer]:

@@ -14,6 +14,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sori.accounts.models import Role
@@ -47,24 +48,36 @@ def _assignee_or_managers(complaint: Complaint) -> list[AbstractBaseUser]:
     return [assignee] if assignee is not None else _managers()
 
 
-def _due_ids(now: dt.datetime, limit: int, after: int) -> list[int]:
-    rows = Timer.objects.filter(
-        state=TimerState.RUNNING, next_alert_at__lte=now, pk__gt=after
-    ).order_by("pk")
-    return list(rows.values_list("pk", flat=True)[:limit])
+Cursor = tuple[dt.datetime, int] | None
+
+
+def due_timers(now: dt.datetime, after: Cursor = None) -> QuerySet[Timer]:
+    """Running timers with an alert due, longest-waiting first, after ``after`` (alert, id).
+
+    Ordered and paged by the alert index, so a sweep with nothing due reads nothing else.
+    """
+    rows = Timer.objects.filter(state=TimerState.RUNNING, next_alert_at__lte=now)
+    if after is not None:
+        at, pk = after
+        rows = rows.filter(Q(next_alert_at__gt=at) | Q(next_alert_at=at, pk__gt=pk))
+    return rows.order_by("next_alert_at", "pk")
 
 
 def sweep_timers(*, batch: int = BATCH) -> int:
     """Send every warning, holding reply and breach notice now due; the number of timers handled."""
     now = clock.now()
-    handled, after = 0, 0
+    handled: int = 0
+    after: Cursor = None
     while True:
-        ids = _due_ids(now, batch, after)
-        for pk in ids:
+        page = list(due_timers(now, after).values_list("next_alert_at", "pk")[:batch])
+        for _at, pk in page:
             handled += _handle(pk, now)
-        if len(ids) < batch:
+        if len(page) < batch:
             return handled
-        after = ids[-1]
+        # The filter on next_alert_at means no row of the page has it empty.
+        last_at, last_pk = page[-1]
+        assert last_at is not None
+        after = (last_at, last_pk)
 
 
 def _handle(pk: int, now: dt.datetime) -> int:

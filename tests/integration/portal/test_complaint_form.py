@@ -10,6 +10,8 @@ from django.test import override_settings
 from sori.audit.models import AuditEntry
 from sori.complaints.models import Complaint
 from sori.complaints.selectors import complainant_viewer
+from sori.messaging.rendering import deadline_date
+from sori.sla.models import SlaPolicy, Timer
 from tests.integration.portal.conftest import form_data
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +49,20 @@ def test_the_confirmation_says_an_acknowledgement_was_emailed_only_when_an_email
     with_email = client.get("/en/complaints/new/done/").content.decode()
     # ISO 10002 7.4: what happens next, the expected time and a contact point.
     assert "We have also sent an acknowledgement to your email address" in with_email
-    assert "within 10 days" in with_email and "voc@sori.example" in with_email
+    decision = Timer.objects.filter(stage="decision").latest("pk")
+    expected = deadline_date(decision.due_at).isoformat()
+    assert f"We will give you our decision by {expected}." in with_email
+    assert "voc@sori.example" in with_email
     client.post("/en/complaints/new/", form_data(email="", preferred_contact="none"))
     without = client.get("/en/complaints/new/done/").content.decode()
     assert "We have also sent an acknowledgement" not in without
+
+
+def test_without_a_policy_in_use_the_confirmation_gives_the_published_target(client, organisation):
+    SlaPolicy.objects.update(active=False)
+    client.post("/en/complaints/new/", form_data())
+    page = client.get("/en/complaints/new/done/").content.decode()
+    assert "We aim to give you our decision within 10 days" in page
 
 
 def test_an_anonymous_complaint_keeps_no_contact_details(client):
