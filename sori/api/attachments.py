@@ -15,7 +15,8 @@ from ninja.files import UploadedFile
 
 from sori.api import throttling
 from sori.api.auth import access_code, staff_token, viewer_for
-from sori.api.complaints import _etag, _problems
+from sori.api.complaints import _etag
+from sori.api.problems import openapi_problems
 from sori.api.schemas import TransitionOut
 from sori.complaints import selectors
 from sori.complaints.attachments import MAX_FILES, IncomingFile
@@ -64,7 +65,7 @@ def _survey(state: selectors.SurveyState) -> SurveyOut:
     throttle=[throttling.lookups],
     response=list[AttachmentOut],
     summary="List a complaint's attachments",
-    openapi_extra=_problems(401, 404, 429),
+    openapi_extra=openapi_problems(401, 404, 429),
 )
 def list_attachments(request: HttpRequest, reference: str) -> list[selectors.AttachmentView]:
     """The complainant sees their own files and those shared with them; staff see all."""
@@ -78,7 +79,7 @@ def list_attachments(request: HttpRequest, reference: str) -> list[selectors.Att
     url_name="attachment",
     summary="Download an attachment",
     openapi_extra={
-        **_problems(401, 404, 429),
+        **openapi_problems(401, 404, 429),
         "responses": {
             "200": {"description": "The file, as an attachment, with the type found by content."}
         },
@@ -103,7 +104,7 @@ def download_attachment(request: HttpRequest, reference: str, attachment_id: int
     throttle=[throttling.lookups],
     response=TransitionOut,
     summary="Answer a request for information, with files",
-    openapi_extra=_problems(401, 403, 404, 409, 422, 429),
+    openapi_extra=openapi_problems(401, 403, 404, 409, 422, 429),
 )
 def reply(
     request: HttpRequest,
@@ -136,7 +137,7 @@ def reply(
     throttle=[throttling.lookups],
     response=SurveyOut,
     summary="Whether the satisfaction survey is open",
-    openapi_extra=_problems(401, 404, 429),
+    openapi_extra=openapi_problems(401, 404, 429),
 )
 def survey_state(request: HttpRequest, reference: str) -> SurveyOut:
     return _survey(selectors.survey_state(viewer_for(request, reference), reference))
@@ -148,7 +149,7 @@ def survey_state(request: HttpRequest, reference: str) -> SurveyOut:
     throttle=[throttling.lookups],
     response={201: SurveyOut},
     summary="Answer the satisfaction survey (complainant)",
-    openapi_extra=_problems(401, 403, 404, 422, 429),
+    openapi_extra=openapi_problems(401, 403, 404, 422, 429),
 )
 def answer(request: HttpRequest, reference: str, payload: SurveyIn) -> SurveyOut:
     """Once, after closure, with ``X-Access-Code`` (ISO 10002 8.3)."""
@@ -170,7 +171,7 @@ def answer(request: HttpRequest, reference: str, payload: SurveyIn) -> SurveyOut
     throttle=[throttling.lookups],
     response={204: None},
     summary="Decline the satisfaction survey",
-    openapi_extra=_problems(401, 403, 404, 429),
+    openapi_extra=openapi_problems(401, 403, 404, 429),
 )
 def decline(request: HttpRequest, reference: str) -> None:
     """The complainant is not asked again (ISO 10002 8.3); staff may record it for them."""

@@ -19,6 +19,7 @@ from ninja import Header, Query, Router, Schema
 
 from sori.api import throttling
 from sori.api.auth import access_code, anonymous, staff_token, viewer_for
+from sori.api.problems import openapi_problems
 from sori.api.schemas import (
     ComplaintIn,
     ComplaintOut,
@@ -45,46 +46,6 @@ from sori.sla import selectors as sla_selectors
 from sori.sla.services.extension import extend_deadline
 
 router = Router(tags=["complaints"])
-
-_PROBLEM_SCHEMA = {
-    "type": "object",
-    "required": ["type", "title", "status", "detail", "code"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "code": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "location": {"type": "string"},
-                    "field": {"type": "string"},
-                    "code": {"type": "string"},
-                    "detail": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-
-
-def _problems(*statuses: int, security: list[dict[str, list[str]]] | None = None) -> dict[str, Any]:
-    """OpenAPI for the problem+json answers an operation may give."""
-    extra: dict[str, Any] = {
-        "responses": {
-            str(status): {
-                "description": "RFC 9457 problem; branch on `code`.",
-                "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}},
-            }
-            for status in statuses
-        }
-    }
-    if security is not None:
-        extra["security"] = security
-    return extra
 
 
 def _etag(version: int) -> str:
@@ -135,7 +96,7 @@ def _complaint_input(payload: ComplaintIn) -> ComplaintInput:
     response={201: ReceiptOut},
     url_name="complaints",
     summary="Submit a complaint",
-    openapi_extra=_problems(401, 403, 422, 429, security=[{}]),
+    openapi_extra=openapi_problems(401, 403, 422, 429, security=[{}]),
 )
 def submit(
     request: HttpRequest,
@@ -181,7 +142,7 @@ class ListFilters(Schema):
     auth=[staff_token],
     response=ComplaintPageOut,
     summary="List complaints (staff)",
-    openapi_extra=_problems(401, 403, 422),
+    openapi_extra=openapi_problems(401, 403, 422),
 )
 def list_complaints(request: HttpRequest, filters: Query[ListFilters]) -> selectors.ComplaintPage:
     """Newest first; keyset pagination. Rows carry no personal data."""
@@ -203,7 +164,7 @@ def list_complaints(request: HttpRequest, filters: Query[ListFilters]) -> select
     response=ComplaintOut,
     url_name="complaint",
     summary="Read a complaint",
-    openapi_extra=_problems(401, 403, 404, 429),
+    openapi_extra=openapi_problems(401, 403, 404, 429),
 )
 def read_complaint(request: HttpRequest, reference: str, response: HttpResponse) -> dict[str, Any]:
     """The complainant's view with X-Access-Code, the staff view with a token (ISO 10002 7.3).
@@ -238,7 +199,7 @@ def _deadlines(viewer: Actor, reference: str, *, staff: bool) -> dict[str, Any]:
     response=TransitionOptionsOut,
     url_name="transitions",
     summary="Events the caller may fire now",
-    openapi_extra=_problems(401, 403, 404, 429),
+    openapi_extra=openapi_problems(401, 403, 404, 429),
 )
 def list_transitions(
     request: HttpRequest, reference: str, response: HttpResponse
@@ -257,7 +218,7 @@ def list_transitions(
     throttle=[throttling.lookups],
     response=TransitionOut,
     summary="Fire an event",
-    openapi_extra=_problems(401, 403, 404, 409, 422, 429),
+    openapi_extra=openapi_problems(401, 403, 404, 409, 422, 429),
 )
 def fire_transition(
     request: HttpRequest,
@@ -295,7 +256,7 @@ def fire_transition(
     response=DeadlineOut,
     url_name="deadline_extension",
     summary="Extend a stage's deadline (staff)",
-    openapi_extra=_problems(401, 403, 404, 422),
+    openapi_extra=openapi_problems(401, 403, 404, 422),
 )
 def extend(request: HttpRequest, reference: str, stage: str, payload: ExtensionIn) -> DeadlineOut:
     """Once per stage, with a reason and a new working day; the complainant is told both (7.3).

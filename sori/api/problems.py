@@ -215,3 +215,46 @@ def install(api: NinjaAPI) -> None:
     """Register the adapter; the most specific handler wins (ninja walks the exception's MRO)."""
     for exc_class, handler in HANDLERS:
         api.add_exception_handler(exc_class, handler)
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "location": {"type": "string"},
+                    "field": {"type": "string"},
+                    "code": {"type": "string"},
+                    "detail": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def openapi_problems(
+    *statuses: int, security: list[dict[str, list[str]]] | None = None
+) -> dict[str, Any]:
+    """OpenAPI for the problem+json answers an operation may give."""
+    extra: dict[str, Any] = {
+        "responses": {
+            str(status): {
+                "description": "RFC 9457 problem; branch on `code`.",
+                "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+            }
+            for status in statuses
+        }
+    }
+    if security is not None:
+        extra["security"] = security
+    return extra
