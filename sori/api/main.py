@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from sori.api import problems
 from sori.api.attachments import router as attachments_router
 from sori.api.complaints import router as complaints_router
+from sori.api.kpis import router as kpis_router
 
 DESCRIPTION = """\
 Sori's REST API for complaints handled under ISO 10002.
@@ -30,3 +31,4 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("/", complaints_router)
 api.add_router("/", attachments_router)
+api.add_router("/", kpis_router)

@@ -1,0 +1,259 @@
+"""The KPI catalogue's values for a period, as database aggregates (ISO 10002 8.4, 6.2).
+
+One selector, ``kpis()``, for the API, the dashboards and the printed reports, so they show the
+same numbers. Every value is an aggregate over indexed columns (``Count``/``Sum``/``Avg`` with
+``filter=``, ``Exists`` subqueries, percentiles in the database): nothing walks complaints in
+Python. The viewer's scope (``sori.complaints.scope.visible``) bounds every query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from sori.accounts.models import Unit
+from sori.analytics import kpi_queries as queries
+from sori.analytics.catalogue import CATALOGUE, UNAVAILABLE, Direction, Kpi
+from sori.complaints.models import Category, Channel, Complaint
+from sori.complaints.scope import visible
+from sori.core.actors import Actor
+from sori.core.errors import InvalidInput
+from sori.sla.models import Stage
+
+# A longer period would be a report, not a monitoring view; five years covers any review.
+MAX_PERIOD_DAYS = 5 * 365 + 2
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    code: str
+    name: str
+    value: float | None
+    unit: str
+    numerator: float | None
+    denominator: float | None
+    target: float | None
+    status: str  # met, not_met or none
+    available: bool
+    direction: str
+    formula: str
+    iso_clause: str
+    owner_role: str
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    period_from: dt.date
+    period_to: dt.date
+    time_zone: str
+    unit: str | None
+    category: str | None
+    channel: str | None
+    customers: int | None
+    kpis: list[KpiValue] = field(default_factory=list)
+
+    def by_code(self) -> dict[str, KpiValue]:
+        return {kpi.code: kpi for kpi in self.kpis}
+
+
+def time_zone() -> ZoneInfo:
+    return ZoneInfo(str(getattr(settings, "SORI_TIME_ZONE", "") or "Asia/Seoul"))
+
+
+def period_bounds(period_from: dt.date, period_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[00:00 of the first day, 00:00 after the last day) in the organisation's time zone."""
+    zone = time_zone()
+    start = dt.datetime.combine(period_from, dt.time(), tzinfo=zone)
+    end = dt.datetime.combine(period_to + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _check_period(period_from: dt.date, period_to: dt.date) -> None:
+    if period_from > period_to:
+        raise InvalidInput(
+            _("The start of the period must not be after its end."),
+            code="invalid_period",
+            field="from",
+        )
+    if (period_to - period_from).days >= MAX_PERIOD_DAYS:
+        raise InvalidInput(
+            _("The period may be at most five years long."), code="period_too_long", field="to"
+        )
+
+
+def _scoped(
+    viewer: Actor, unit: str | None, category: str | None, channel: str | None
+) -> QuerySet[Complaint]:
+    """The viewer's complaints, narrowed by the filters (unknown codes are refused, not ignored)."""
+    rows = Complaint.objects.filter(visible(viewer))
+    if unit:
+        unit_id = Unit.objects.filter(code=unit).values_list("pk", flat=True).first()
+        if unit_id is None:
+            raise InvalidInput(_("There is no unit with this code."), code="unknown_unit",
+                               field="unit")  # fmt: skip
+        rows = rows.filter(unit_id=unit_id)
+    if category:
+        if not Category.objects.filter(code=category).exists():
+            raise InvalidInput(_("There is no category with this code."),
+                               code="unknown_category", field="category")  # fmt: skip
+        # A category counts its sub-categories (two levels below it).
+        rows = rows.filter(
+            Q(category__code=category)
+            | Q(category__parent__code=category)
+            | Q(category__parent__parent__code=category)
+        )
+    if channel:
+        if channel not in Channel.values:
+            raise InvalidInput(_("There is no channel with this code."), code="unknown_channel",
+                               field="channel")  # fmt: skip
+        rows = rows.filter(channel=channel)
+    return rows
+
+
+def _ratio(numerator: float | None, denominator: float | None, scale: int = 100) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return round(float(numerator) * scale / float(denominator), 2)
+
+
+def _status(kpi: Kpi, value: float | None) -> str:
+    if value is None or kpi.target is None or kpi.direction is Direction.NEITHER:
+        return "none"
+    target = float(kpi.target)
+    good = value >= target if kpi.direction is Direction.HIGHER else value <= target
+    return "met" if good else "not_met"
+
+
+def _money(amount: Decimal | None) -> float:
+    return float(amount or 0)
+
+
+def _values(
+    counts: dict[str, Any],
+    timers: dict[str, Any],
+    referrals: dict[str, Any],
+    durations: dict[str, float | None],
+    customers: int | None,
+) -> dict[str, tuple[float | None, float | None, float | None]]:
+    """code → (value, numerator, denominator)."""
+    c, t = counts, timers
+    total = _money(c["redress_total"])
+    satisfaction = c["satisfaction"]
+    values: dict[str, tuple[float | None, float | None, float | None]] = {
+        name: (c[name], None, None)
+        for name in ("received", "closed", "open_at_start", "open_at_end")
+    }
+    values["received_per_1000_customers"] = (
+        _ratio(c["received"], customers, scale=1000),
+        c["received"],
+        customers,
+    )
+    for code, stage in (
+        ("acknowledged_on_time", Stage.ACKNOWLEDGE),
+        ("decided_on_time", Stage.DECISION),
+        ("review_decided_on_time", Stage.INTERNAL_REVIEW),
+        ("closed_on_time", Stage.CLOSE),
+    ):
+        met, ended = t[f"{stage}_met"], t[f"{stage}_ended"]
+        values[code] = (_ratio(met, ended), met, ended)
+    for code, value in durations.items():
+        values[code] = (value, None, None)
+    values["extensions"] = (t["extensions"], None, None)
+    values["extended_decisions"] = (
+        _ratio(c["decided_extended"], c["decided"]),
+        c["decided_extended"],
+        c["decided"],
+    )
+    for code in ("upheld", "partly_upheld", "not_upheld"):
+        values[code] = (_ratio(c[code], c["with_outcome"]), c[code], c["with_outcome"])
+    values["redress_total"] = (round(total, 2), None, None)
+    values["redress_average"] = (_ratio(total, c["redressed"], scale=1), total, c["redressed"])
+    for code, name in (
+        ("first_contact_resolution", "stage_one"),
+        ("escalation_rate", "reviewed"),
+        ("external_referral_rate", "referred"),
+        ("reopened_rate", "reopened"),
+        ("survey_response_rate", "surveyed"),
+    ):
+        values[code] = (_ratio(c[name], c["closed"]), c[name], c["closed"])
+    values["external_changed_rate"] = (
+        _ratio(referrals["favourable"], referrals["verdicts"]),
+        referrals["favourable"],
+        referrals["verdicts"],
+    )
+    values["repeat_rate"] = (_ratio(c["repeat"], c["received"]), c["repeat"], c["received"])
+    values["satisfaction_score"] = (
+        None if satisfaction is None else round(float(satisfaction), 2),
+        c["surveyed"],
+        None,
+    )
+    values["data_quality"] = (_ratio(c["complete"], c["received"]), c["complete"], c["received"])
+    return values
+
+
+def kpis(
+    *,
+    viewer: Actor,
+    period_from: dt.date,
+    period_to: dt.date,
+    unit: str | None = None,
+    category: str | None = None,
+    channel: str | None = None,
+    customers: int | None = None,
+) -> KpiReport:
+    """Every KPI of the catalogue over the viewer's complaints in [period_from, period_to]."""
+    _check_period(period_from, period_to)
+    if customers is not None and customers < 1:
+        raise InvalidInput(_("The number of customers must be at least 1."),
+                           code="invalid_customers", field="customers")  # fmt: skip
+    rows = _scoped(viewer, unit, category, channel)
+    start, end = period_bounds(period_from, period_to)
+    values = _values(
+        queries.complaint_counts(rows, start, end),
+        queries.timer_counts(rows, start, end),
+        queries.referral_counts(rows, period_from, period_to),
+        queries.durations(rows, start, end),
+        customers,
+    )
+    report = []
+    for kpi in CATALOGUE:
+        available = kpi.code not in UNAVAILABLE and kpi.code in values
+        if kpi.code == "received_per_1000_customers" and customers is None:
+            available = False
+        value, numerator, denominator = values.get(kpi.code, (None, None, None))
+        if not available:
+            value = numerator = denominator = None
+        report.append(
+            KpiValue(
+                code=kpi.code,
+                name=str(kpi.name),
+                value=value,
+                unit=kpi.unit.value,
+                numerator=numerator,
+                denominator=denominator,
+                target=None if kpi.target is None else float(kpi.target),
+                status=_status(kpi, value),
+                available=available,
+                direction=kpi.direction.value,
+                formula=str(kpi.formula),
+                iso_clause=kpi.iso_clause,
+                owner_role=kpi.owner_role,
+            )
+        )
+    return KpiReport(
+        period_from=period_from,
+        period_to=period_to,
+        time_zone=str(time_zone()),
+        unit=unit or None,
+        category=category or None,
+        channel=channel or None,
+        customers=customers,
+        kpis=report,
+    )
