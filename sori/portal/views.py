@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from sori.complaints.services.intake import ComplainantInput, ComplaintInput, submit_complaint
 from sori.core import ratelimit
-from sori.core.actors import PUBLIC
+from sori.core.actors import PUBLIC, complainant_actor
 from sori.core.errors import DomainError
 from sori.messaging.rendering import deadline_date
 from sori.portal import uploads
@@ -122,7 +122,9 @@ def new(request: HttpRequest) -> HttpResponse:
         "received_at": receipt.received_at,
         "email_given": bool(email),
         # ISO 10002 7.3, 7.4: the decision date the SLA policy sets, as told in the receipt.
-        "expected_by": _deadline_day(expected_by(reference=receipt.reference)),
+        "expected_by": _deadline_day(
+            expected_by(viewer=complainant_actor(receipt.reference), reference=receipt.reference)
+        ),
     }
     return redirect("portal:confirmation")
 

@@ -134,13 +134,14 @@ def expected_dates(*, complaint: Complaint) -> list[ExpectedDate]:
     ]
 
 
-def expected_by(*, reference: str) -> dt.datetime | None:
+def expected_by(*, viewer: Actor, reference: str) -> dt.datetime | None:
     """The first date the complainant waits for on the complaint ``reference``, if a clock runs.
 
     For the page shown right after submission, to the person who has just received the reference.
     """
-    complaint = Complaint.objects.filter(reference=reference).first()
-    if complaint is None:
-        return None
-    dates = expected_dates(complaint=complaint)
+    # Imported here: the complaints selectors import the workflow services, whose clocks and
+    # emails read this module.
+    from sori.complaints import selectors
+
+    dates = expected_dates(complaint=selectors.complaint_for(viewer=viewer, reference=reference))
     return dates[0].due_at if dates else None

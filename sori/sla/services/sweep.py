@@ -104,6 +104,21 @@ def _handle(pk: int, now: dt.datetime) -> int:
     return 1
 
 
+def _timeline(
+    complaint: Complaint, kind: str, now: dt.datetime, *, public: bool, note: str = ""
+) -> None:
+    """A line on the complaint's timeline written by the sweep (the system is its actor)."""
+    ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=kind,
+        public=public,
+        actor=SYSTEM.audit_id,
+        actor_label=SYSTEM.label,
+        note=note,
+        occurred_at=now,
+    )
+
+
 def _warn(timer: Timer, percent: int) -> None:
     complaint = timer.complaint
     timer.warned_percent = percent
@@ -139,27 +154,18 @@ def _breach(timer: Timer, now: dt.datetime) -> None:
     told_complainant = bool(
         target and target.notify_complainant_on_breach and timer.stage in COMPLAINANT_STAGES
     )
-    ComplaintEvent.objects.create(
-        complaint=complaint,
-        kind="sla_breached",
+    _timeline(
+        complaint,
+        "sla_breached",
+        now,
         public=False,
-        actor=SYSTEM.audit_id,
-        actor_label=SYSTEM.label,
         note=_("The target for the %(stage)s was missed (due %(due)s).")
         % {"stage": timer.get_stage_display(), "due": timer.due_at.isoformat()},
-        occurred_at=now,
     )
     if told_complainant:
         # ISO 10002 7.3: the complainant is told where the complaint stands and what comes next.
         notify(complaint=complaint, key="overdue_notice", actor=SYSTEM)
-        ComplaintEvent.objects.create(
-            complaint=complaint,
-            kind="overdue_notice",
-            public=True,
-            actor=SYSTEM.audit_id,
-            actor_label=SYSTEM.label,
-            occurred_at=now,
-        )
+        _timeline(complaint, "overdue_notice", now, public=True)
     audit.record(
         action="sori.sla.breached",
         actor=SYSTEM,
@@ -183,14 +189,7 @@ def _holding(timer: Timer, now: dt.datetime) -> None:
     complaint = timer.complaint
     timer.holding_sent_at = now
     notify(complaint=complaint, key="holding_reply", actor=SYSTEM)
-    ComplaintEvent.objects.create(
-        complaint=complaint,
-        kind="holding_reply",
-        public=True,
-        actor=SYSTEM.audit_id,
-        actor_label=SYSTEM.label,
-        occurred_at=now,
-    )
+    _timeline(complaint, "holding_reply", now, public=True)
     audit.record(
         action="sori.sla.holding_reply_sent",
         actor=SYSTEM,
