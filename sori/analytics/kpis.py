@@ -12,23 +12,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from sori.accounts.models import Unit
 from sori.analytics import kpi_queries as queries
 from sori.analytics.catalogue import CATALOGUE, UNAVAILABLE, Direction, Kpi
-from sori.complaints.models import Category, Channel, Complaint
-from sori.complaints.scope import visible
+from sori.analytics.filters import (
+    MAX_PERIOD_DAYS,
+    check_period,
+    period_bounds,
+    scoped,
+    time_zone,
+)
 from sori.core.actors import Actor
 from sori.core.errors import InvalidInput
 from sori.sla.models import Stage
 
-# A longer period would be a report, not a monitoring view; five years covers any review.
-MAX_PERIOD_DAYS = 5 * 365 + 2
+__all__ = ["MAX_PERIOD_DAYS", "KpiReport", "KpiValue", "kpis", "period_bounds", "time_zone"]
 
 
 @dataclass(frozen=True)
@@ -61,60 +61,6 @@ class KpiReport:
 
     def by_code(self) -> dict[str, KpiValue]:
         return {kpi.code: kpi for kpi in self.kpis}
-
-
-def time_zone() -> ZoneInfo:
-    return ZoneInfo(str(getattr(settings, "SORI_TIME_ZONE", "") or "Asia/Seoul"))
-
-
-def period_bounds(period_from: dt.date, period_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[00:00 of the first day, 00:00 after the last day) in the organisation's time zone."""
-    zone = time_zone()
-    start = dt.datetime.combine(period_from, dt.time(), tzinfo=zone)
-    end = dt.datetime.combine(period_to + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-
-
-def _check_period(period_from: dt.date, period_to: dt.date) -> None:
-    if period_from > period_to:
-        raise InvalidInput(
-            _("The start of the period must not be after its end."),
-            code="invalid_period",
-            field="from",
-        )
-    if (period_to - period_from).days >= MAX_PERIOD_DAYS:
-        raise InvalidInput(
-            _("The period may be at most five years long."), code="period_too_long", field="to"
-        )
-
-
-def _scoped(
-    viewer: Actor, unit: str | None, category: str | None, channel: str | None
-) -> QuerySet[Complaint]:
-    """The viewer's complaints, narrowed by the filters (unknown codes are refused, not ignored)."""
-    rows = Complaint.objects.filter(visible(viewer))
-    if unit:
-        unit_id = Unit.objects.filter(code=unit).values_list("pk", flat=True).first()
-        if unit_id is None:
-            raise InvalidInput(_("There is no unit with this code."), code="unknown_unit",
-                               field="unit")  # fmt: skip
-        rows = rows.filter(unit_id=unit_id)
-    if category:
-        if not Category.objects.filter(code=category).exists():
-            raise InvalidInput(_("There is no category with this code."),
-                               code="unknown_category", field="category")  # fmt: skip
-        # A category counts its sub-categories (two levels below it).
-        rows = rows.filter(
-            Q(category__code=category)
-            | Q(category__parent__code=category)
-            | Q(category__parent__parent__code=category)
-        )
-    if channel:
-        if channel not in Channel.values:
-            raise InvalidInput(_("There is no channel with this code."), code="unknown_channel",
-                               field="channel")  # fmt: skip
-        rows = rows.filter(channel=channel)
-    return rows
 
 
 def _ratio(numerator: float | None, denominator: float | None, scale: int = 100) -> float | None:
@@ -206,14 +152,21 @@ def kpis(
     unit: str | None = None,
     category: str | None = None,
     channel: str | None = None,
+    product: str | None = None,
     customers: int | None = None,
 ) -> KpiReport:
     """Every KPI of the catalogue over the viewer's complaints in [period_from, period_to]."""
-    _check_period(period_from, period_to)
+    check_period(period_from, period_to)
     if customers is not None and customers < 1:
         raise InvalidInput(_("The number of customers must be at least 1."),
                            code="invalid_customers", field="customers")  # fmt: skip
-    rows = _scoped(viewer, unit, category, channel)
+    rows = scoped(
+        viewer,
+        unit=unit or "",
+        category=category or "",
+        channel=channel or "",
+        product=product or "",
+    )
     start, end = period_bounds(period_from, period_to)
     values = _values(
         queries.complaint_counts(rows, start, end),

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "sori.complaints",
     "sori.messaging",
     "sori.sla",
+    "sori.governance",
+    "sori.analytics",
     "sori.demo",
     "sori.api",
     "sori.portal",
