@@ -214,7 +214,7 @@ class Writer:
         self.rows = []
 
 
-def fill(total: int, rng: random.Random) -> dict[str, Any]:
+def fill(total: int, rng: random.Random, *, search_index: bool = True) -> dict[str, Any]:
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
@@ -312,8 +312,9 @@ def fill(total: int, rng: random.Random) -> dict[str, Any]:
             cursor.execute(statement)
     inserted = time.perf_counter() - started
     started = time.perf_counter()
-    with transaction.atomic():
-        search.install(connection)
+    if search_index:
+        with transaction.atomic():
+            search.install(connection)
     indexed = time.perf_counter() - started
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

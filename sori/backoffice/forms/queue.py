@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sori.complaints.models import Channel, Priority
 from sori.complaints.queue import (
+    NO_ROOT_CAUSE,
     UNASSIGNED,
     DueState,
     FilterChoices,
@@ -95,6 +96,30 @@ class QueueFilterForm(forms.Form):
         widget=_DATE,
         error_messages={"invalid": _("Enter a date like 2026-03-31.")},
     )
+    # ISO 10002 8.2: what the dashboards' figures drill down to.
+    closed_from = forms.DateField(
+        label=_("Closed from"),
+        required=False,
+        widget=_DATE,
+        error_messages={"invalid": _("Enter a date like 2026-03-01.")},
+    )
+    closed_to = forms.DateField(
+        label=_("Closed until"),
+        required=False,
+        widget=_DATE,
+        error_messages={"invalid": _("Enter a date like 2026-03-31.")},
+    )
+    root_cause = forms.ChoiceField(
+        label=_("Root cause"),
+        required=False,
+        help_text=_("Includes the causes below it."),
+    )
+    product = forms.CharField(
+        label=_("Product or service"),
+        required=False,
+        max_length=300,
+        help_text=_("As recorded on the complaint, in full."),
+    )
 
     def __init__(self, data: Any, *, choices: FilterChoices) -> None:
         super().__init__(data)
@@ -107,6 +132,13 @@ class QueueFilterForm(forms.Form):
         fields["unit"].choices = _choices(  # type: ignore[attr-defined]
             _("Any unit"), [(each.value, each.label) for each in choices.units]
         )
+        fields["root_cause"].choices = _choices(  # type: ignore[attr-defined]
+            _("Any root cause"),
+            [
+                (NO_ROOT_CAUSE, _("Not recorded")),
+                *((each.value, "\u2003" * each.depth + each.label) for each in choices.root_causes),
+            ],
+        )
         fields["assignee"].choices = _choices(  # type: ignore[attr-defined]
             _("Anyone or no one"),
             [(UNASSIGNED, _("Not assigned yet")), *((c.value, c.label) for c in choices.assignees)],
@@ -117,6 +149,9 @@ class QueueFilterForm(forms.Form):
         start, end = data.get("received_from"), data.get("received_to")
         if start and end and start > end:
             self.add_error("received_to", _("The end date is before the start date."))
+        start, end = data.get("closed_from"), data.get("closed_to")
+        if start and end and start > end:
+            self.add_error("closed_to", _("The end date is before the start date."))
         return data
 
     def to_filter(self) -> QueueFilter:
@@ -133,6 +168,10 @@ class QueueFilterForm(forms.Form):
             due=data.get("due") or "",
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
+            closed_from=data.get("closed_from"),
+            closed_to=data.get("closed_to"),
+            root_cause=data.get("root_cause") or "",
+            product=(data.get("product") or "").strip(),
             q=(data.get("q") or "").strip(),
         )
 

@@ -26,7 +26,18 @@ from sori.complaints.services.saved_filters import delete_filter, save_filter
 from sori.core.errors import DomainError
 
 _PLACEHOLDER = "C-0000-000000"
-_MORE_FILTERS = ("unit", "channel", "received_from", "received_to", "state", "status")
+_MORE_FILTERS = (
+    "unit",
+    "channel",
+    "received_from",
+    "received_to",
+    "closed_from",
+    "closed_to",
+    "root_cause",
+    "product",
+    "state",
+    "status",
+)
 
 
 def _complaint_prefix() -> str:

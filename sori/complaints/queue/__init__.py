@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 
 from sori.accounts.models import StaffProfile, Unit
 from sori.complaints import policies
-from sori.complaints.models import Category, SavedFilter
+from sori.complaints.models import Category, RootCause, SavedFilter
 from sori.complaints.queue.counts import (
     CAP,
     Count,
@@ -36,6 +36,7 @@ from sori.complaints.queue.counts import (
 )
 from sori.complaints.queue.filters import (
     FILTER_KEYS,
+    NO_ROOT_CAUSE,
     OPEN,
     OPEN_ORDER,
     UNASSIGNED,
@@ -52,6 +53,7 @@ from sori.core.actors import Actor
 __all__ = [
     "CAP",
     "FILTER_KEYS",
+    "NO_ROOT_CAUSE",
     "OPEN",
     "OPEN_ORDER",
     "PAGE_SIZE",
@@ -93,6 +95,7 @@ class FilterChoices:
     units: list[Choice] = field(default_factory=list)
     categories: list[Choice] = field(default_factory=list)
     assignees: list[Choice] = field(default_factory=list)
+    root_causes: list[Choice] = field(default_factory=list)
 
 
 def filter_choices(*, viewer: Actor) -> FilterChoices:
@@ -117,6 +120,20 @@ def filter_choices(*, viewer: Actor) -> FilterChoices:
                 walk(pk, depth + 1)
 
     walk(None, 0)
+    causes = list(
+        RootCause.objects.order_by("position", "code").values_list(
+            "id", "parent_id", "code", "label_ko", "label_en"
+        )
+    )
+    root_causes: list[Choice] = []
+
+    def walk_causes(parent: int | None, depth: int) -> None:
+        for pk, parent_id, code, label_ko, label_en in causes:
+            if parent_id == parent:
+                root_causes.append(Choice(code, label_en if english else label_ko, depth))
+                walk_causes(pk, depth + 1)
+
+    walk_causes(None, 0)
     workers = (
         StaffProfile.objects.filter(role__in=policies.HANDLING_ROLES, user__is_active=True)
         .order_by("user__username")
@@ -127,7 +144,11 @@ def filter_choices(*, viewer: Actor) -> FilterChoices:
         for pk, username, first, last in workers
     ]
     return FilterChoices(
-        views=views_for(viewer), units=units, categories=categories, assignees=assignees
+        views=views_for(viewer),
+        units=units,
+        categories=categories,
+        assignees=assignees,
+        root_causes=root_causes,
     )
 
 

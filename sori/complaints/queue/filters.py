@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from sori.accounts.models import Role
 from sori.complaints import policies, scope, search
-from sori.complaints.models import Category, Complaint, InvestigationTask
+from sori.complaints.models import Category, Complaint, InvestigationTask, RootCause
 from sori.complaints.workflow import FINAL_STATUSES, OPEN_STATUSES, Status
 from sori.core import clock
 from sori.core.actors import Actor
@@ -80,8 +80,14 @@ FILTER_KEYS = (
     "due",
     "received_from",
     "received_to",
+    "closed_from",
+    "closed_to",
+    "root_cause",
+    "product",
     "q",
 )
+# ``root_cause=none``: complaints with no root cause recorded (a dashboard's "not recorded" row).
+NO_ROOT_CAUSE = "none"
 UNASSIGNED = "none"
 
 
@@ -100,6 +106,11 @@ class QueueFilter:
     due: str = ""  # a DueState value
     received_from: dt.date | None = None
     received_to: dt.date | None = None
+    # ISO 10002 8.2: the dashboards drill down to the complaints behind a figure.
+    closed_from: dt.date | None = None
+    closed_to: dt.date | None = None
+    root_cause: str = ""  # a root-cause code (its sub-codes included), or NO_ROOT_CAUSE
+    product: str = ""  # the product or service as recorded, matched exactly
     q: str = ""
 
 
@@ -139,6 +150,17 @@ def _view(viewer: Actor, view: View, within: Q) -> Q:
 def _category_ids(code: str) -> list[int]:
     """The category with ``code`` and all its sub-categories (the tree is small)."""
     tree = list(Category.objects.values_list("id", "parent_id", "code"))
+    found = [pk for pk, _parent, each in tree if each == code]
+    result = list(found)
+    while found:
+        found = [pk for pk, parent, _code in tree if parent in found]
+        result.extend(found)
+    return result
+
+
+def _root_cause_ids(code: str) -> list[int]:
+    """The root cause with ``code`` and the codes below it (the taxonomy is small)."""
+    tree = list(RootCause.objects.values_list("id", "parent_id", "code"))
     found = [pk for pk, _parent, each in tree if each == code]
     result = list(found)
     while found:
@@ -228,6 +250,17 @@ def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
     if query.received_to:
         end = _local_midnight(query.received_to + dt.timedelta(days=1))
         queryset = queryset.filter(received_at__lt=end)
+    if query.closed_from:
+        queryset = queryset.filter(closed_at__gte=_local_midnight(query.closed_from))
+    if query.closed_to:
+        end = _local_midnight(query.closed_to + dt.timedelta(days=1))
+        queryset = queryset.filter(closed_at__lt=end)
+    if query.root_cause == NO_ROOT_CAUSE:
+        queryset = queryset.filter(root_cause__isnull=True)
+    elif query.root_cause:
+        queryset = queryset.filter(root_cause_id__in=_root_cause_ids(query.root_cause))
+    if query.product.strip():
+        queryset = queryset.filter(product_or_service=query.product.strip())
     if query.q.strip():
         queryset = search.matching(queryset, query.q, per_row=query.state is State.OPEN)
     return queryset

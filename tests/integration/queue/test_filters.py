@@ -145,6 +145,41 @@ def test_received_date_range_is_read_in_the_organisations_time_zone(book, manage
     assert references(manager, received_from=dt.date(2026, 3, 2)) == [second.reference]
 
 
+def test_closed_date_range_root_cause_and_product_narrow_as_a_dashboard_drills_down(book, manager):
+    from sori.complaints.models import RootCause
+
+    parent = RootCause.objects.create(code="bench-process", label_ko="절차", label_en="Process")
+    child = RootCause.objects.create(
+        code="bench-process-gap", parent=parent, label_ko="절차 미흡", label_en="Process gap"
+    )
+    other = RootCause.objects.create(code="bench-system", label_ko="시스템", label_en="System")
+    # 2026-03-31 23:30 in Seoul is 14:30 UTC that day; 2026-04-01 00:30 KST is 15:30 UTC.
+    march = book.complaint(
+        status="closed",
+        closed_at=dt.datetime(2026, 3, 31, 14, 30, tzinfo=dt.UTC),
+        root_cause=child,
+        product_or_service="정기 배송",
+    )
+    april = book.complaint(
+        status="closed",
+        closed_at=dt.datetime(2026, 3, 31, 15, 30, tzinfo=dt.UTC),
+        root_cause=other,
+        product_or_service="정기 배송 플러스",
+    )
+    unrecorded = book.complaint(status="closed", closed_at=at(5))
+    closed = {"state": State.CLOSED}
+    assert set(references(manager, closed_to=dt.date(2026, 3, 31), **closed)) == {
+        march.reference,
+        unrecorded.reference,
+    }
+    assert references(manager, closed_from=dt.date(2026, 4, 1), **closed) == [april.reference]
+    # A cause counts the causes below it; "none" is the dashboards' "not recorded" row.
+    assert references(manager, root_cause="bench-process", **closed) == [march.reference]
+    assert references(manager, root_cause="none", **closed) == [unrecorded.reference]
+    # The product is matched whole, not as a prefix.
+    assert references(manager, product="정기 배송", **closed) == [march.reference]
+
+
 def test_tabs_my_complaints_my_team_and_all_for_a_handler(book):
     handler = book.worker(Role.HANDLER, username="minji", unit="north")
     investigator = book.worker(Role.INVESTIGATOR, username="jun", unit="south")
