@@ -45,7 +45,9 @@ def _ended_before(cut: dt.datetime) -> Exists:
 
 
 def _open_at(cut: dt.datetime) -> Q:
-    return Q(received_at__lt=cut) & ~Q(closed_at__lt=cut) & ~Q(_ended_before(cut))
+    # The status test first: the timeline is read only for withdrawn and merged complaints.
+    ended = Q(status__in=[Status.WITHDRAWN, Status.MERGED]) & Q(_ended_before(cut))
+    return Q(received_at__lt=cut) & ~Q(closed_at__lt=cut) & ~ended
 
 
 def _complete_for_stage() -> Q:
@@ -117,7 +119,8 @@ def complaint_counts(
         "stage_one": closed & Q(review_round=0) & ~Q(referred),
         "reviewed": closed & Q(review_round__gt=0),
         "referred": closed & Q(referred),
-        "reopened": Q(reopened),
+        # Only a complaint that was ever reopened can have been reopened in the period.
+        "reopened": Q(reopened_count__gt=0) & Q(reopened),
         "repeat": received & Q(complainant__isnull=False) & Q(repeat),
         "surveyed": closed & Q(survey_response__isnull=False),
         "complete": received & _complete_for_stage(),
