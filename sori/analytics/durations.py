@@ -1,7 +1,7 @@
 """Elapsed time between two timestamps, and its percentiles, computed by the database (ISO 10002 8.4).
 
-PostgreSQL has ``percentile_cont``; SQLite has none, so there the value is read with one
-``ORDER BY … LIMIT 2 OFFSET k`` query per percentile around the interpolation point — the same
+PostgreSQL has ``percentile_cont``; SQLite has none, so there one query numbers the values in
+order (``ROW_NUMBER``) and returns the two ranks around each interpolation point — the same
 definition (linear interpolation between the two closest ranks), so both engines agree.
 Nothing loads the rows into Python.
 """
@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Aggregate, F, FloatField, Func, QuerySet
 
@@ -67,17 +68,33 @@ def percentiles(
             **{name: PercentileCont(expression, fraction) for name, fraction in names.items()}
         )
         return {fraction: found[name] for name, fraction in names.items()}
-    ordered = rows.annotate(_value=expression).filter(_value__isnull=False).order_by("_value")
-    count = ordered.count()
+    values = rows.annotate(_value=expression).filter(_value__isnull=False).values_list("_value")
+    try:
+        inner, params = values.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing, such as ``.none()``
+        return dict.fromkeys(fractions)
+    # One sort for every fraction: number the values in order, keep the ranks on either side of
+    # each interpolation point. (The SQL is Django's own query, wrapped; its parameters stay bound.)
+    wanted = " OR ".join(
+        f"(r = CAST({fraction!r} * (n - 1) AS INTEGER) OR r = CAST({fraction!r} * (n - 1) AS INTEGER) + 1)"
+        for fraction in fractions
+    )
+    sql = (
+        "SELECT r, n, v FROM (SELECT _value AS v, ROW_NUMBER() OVER (ORDER BY _value) - 1 AS r, "  # noqa: S608
+        f"COUNT(*) OVER () AS n FROM ({inner}) AS inner_values) AS ranked WHERE {wanted}"
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        ranked = {rank: (count, value) for rank, count, value in cursor.fetchall()}
     answer: dict[float, float | None] = {}
     for fraction in fractions:
-        if count == 0:
+        if not ranked:
             answer[fraction] = None
             continue
+        count = next(iter(ranked.values()))[0]
         position = fraction * (count - 1)
         low = math.floor(position)
-        values = list(ordered.values_list("_value", flat=True)[low : low + 2])
-        below = values[0]
-        above = values[1] if len(values) > 1 else below
+        below = ranked[low][1]
+        above = ranked[low + 1][1] if low + 1 in ranked else below
         answer[fraction] = below + (above - below) * (position - low)
     return answer
