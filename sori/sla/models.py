@@ -281,6 +281,13 @@ class Timer(models.Model):
         indexes = [
             models.Index(fields=["next_alert_at", "id"], name="sla_timer_alert_idx"),
             models.Index(fields=["complaint", "state"], name="sla_timer_complaint_idx"),
+            # ISO 10002 8.4: the KPIs and the SLA dashboard count the clocks that ended, or were
+            # extended, in a period.
+            models.Index(
+                fields=["stopped_at", "stage", "state", "complaint", "extended_at"],
+                name="sla_timer_stopped_idx",
+            ),
+            models.Index(fields=["extended_at"], name="sla_timer_extended_idx"),
         ]
 
     def __str__(self) -> str:
