@@ -18,9 +18,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sori.accounts.models import Role
+from sori.analytics.recurring import RECURRING_READERS
 from sori.audit.selectors import TRAIL_READERS
 from sori.backoffice.auth import staff_actor
 from sori.core.actors import Actor
+from sori.governance.objectives import OBJECTIVE_READERS
 
 # Who records a complaint received by phone, letter or in person (ISO 10002 7.2).
 _INTAKE_ROLES = frozenset(
@@ -41,6 +43,18 @@ _MENU: tuple[tuple[str, Promise, frozenset[str] | None, tuple[str, ...]], ...] =
         _("Personal-data access log"),
         TRAIL_READERS,
         ("personal-data-log",),
+    ),
+    (
+        "backoffice:recurring",
+        _("Recurring issues"),
+        RECURRING_READERS,
+        ("recurring", "recurring-group"),
+    ),
+    (
+        "backoffice:objectives",
+        _("Objectives"),
+        OBJECTIVE_READERS,
+        ("objectives", "objectives-new", "objective"),
     ),
     ("backoffice:outbox", _("Outbox"), _ADMIN_ROLES, ("outbox",)),
     ("admin:index", _("Administration"), _ADMIN_ROLES, ()),

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("sori.backoffice.routes.response")),
     path("", include("sori.backoffice.routes.oversight")),
     path("", include("sori.backoffice.routes.mail")),
+    path("", include("sori.backoffice.routes.recurring")),
+    path("", include("sori.backoffice.routes.objectives")),
 ]
