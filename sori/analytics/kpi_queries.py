@@ -20,6 +20,7 @@ from sori.complaints.models import (
     ReferralOutcome,
 )
 from sori.complaints.workflow import Event, Status
+from sori.governance.models import ActionStatus, ImprovementAction
 from sori.sla.models import Stage, Timer, TimerState
 
 # ISO 10002 8.2: a complaint from the same person within this many days counts as a repeat.
@@ -163,6 +164,26 @@ def referral_counts(
     ).exclude(outcome__in=NO_EXTERNAL_VERDICT)
     return verdicts.aggregate(
         verdicts=Count("pk"), favourable=Count("pk", filter=Q(outcome__in=FAVOURABLE))
+    )
+
+
+def improvement_counts(
+    rows: QuerySet[Complaint], start: dt.datetime, end: dt.datetime, *, narrowed: bool
+) -> dict[str, Any]:
+    """ISO 10002 8.7: actions opened, implemented and checked in the period, in one aggregate.
+
+    Actions are the organisation's, not a unit's: when the complaints are narrowed (a filter,
+    or a reader who sees only some), an action counts if one of its complaints is among them.
+    """
+    actions = ImprovementAction.objects.all()
+    if narrowed:
+        actions = actions.filter(Exists(rows.filter(improvement_actions=OuterRef("pk"))))
+    checked = _between("effectiveness_checked_at", start, end)
+    return actions.aggregate(
+        opened=Count("pk", filter=_between("opened_at", start, end)),
+        implemented=Count("pk", filter=_between("implemented_at", start, end)),
+        checked=Count("pk", filter=checked),
+        effective=Count("pk", filter=checked & Q(status=ActionStatus.EFFECTIVE)),
     )
 
 

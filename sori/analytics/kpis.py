@@ -24,7 +24,8 @@ from sori.analytics.filters import (
     scoped,
     time_zone,
 )
-from sori.core.actors import Actor
+from sori.complaints.scope import WIDE_ROLES
+from sori.core.actors import Actor, ActorKind
 from sori.core.errors import InvalidInput
 from sori.sla.models import Stage
 
@@ -87,6 +88,7 @@ def _values(
     referrals: dict[str, Any],
     durations: dict[str, float | None],
     customers: int | None,
+    actions: dict[str, Any],
 ) -> dict[str, tuple[float | None, float | None, float | None]]:
     """code → (value, numerator, denominator)."""
     c, t = counts, timers
@@ -141,7 +143,18 @@ def _values(
         None,
     )
     values["data_quality"] = (_ratio(c["complete"], c["received"]), c["complete"], c["received"])
+    values["improvement_actions_opened"] = (actions["opened"], None, None)
+    values["improvement_actions_closed"] = (actions["implemented"], None, None)
+    values["improvement_actions_effective"] = (
+        _ratio(actions["effective"], actions["checked"]),
+        actions["effective"],
+        actions["checked"],
+    )
     return values
+
+
+def _sees_every_complaint(viewer: Actor) -> bool:
+    return viewer.kind is ActorKind.SYSTEM or (viewer.is_staff and viewer.role in WIDE_ROLES)
 
 
 def kpis(
@@ -174,6 +187,13 @@ def kpis(
         queries.referral_counts(rows, period_from, period_to),
         queries.durations(rows, start, end),
         customers,
+        queries.improvement_counts(
+            rows,
+            start,
+            end,
+            narrowed=bool(unit or category or channel or product)
+            or not _sees_every_complaint(viewer),
+        ),
     )
     report = []
     for kpi in CATALOGUE:

@@ -243,9 +243,10 @@ def test_every_kpi_of_the_catalogue_matches_the_hand_computed_answer(book):
         # A answered 5, B answered 2.
         "satisfaction_score": (3.5, 2, None),
         "survey_response_rate": (40.0, 2, 5),
-        "improvement_actions_opened": (None, None, None),
-        "improvement_actions_closed": (None, None, None),
-        "improvement_actions_effective": (None, None, None),
+        # No improvement action in the book: none opened, implemented or checked.
+        "improvement_actions_opened": (0, None, None),
+        "improvement_actions_closed": (0, None, None),
+        "improvement_actions_effective": (None, 0, 0),
         # D has no category; the other five are complete for their stage.
         "data_quality": (83.33, 5, 6),
     }
@@ -262,7 +263,7 @@ def test_each_kpi_carries_its_target_status_and_definition(book):
     assert by_code["escalation_rate"].status == "not_met"  # 20 % against at most 15 %
     assert by_code["received"].status == "none"
     assert by_code["received_per_1000_customers"].available is False
-    assert by_code["improvement_actions_opened"].available is False
+    assert by_code["improvement_actions_opened"].available is True
     assert all(kpi.formula and kpi.iso_clause and kpi.owner_role for kpi in report.kpis)
     assert report.time_zone == "Asia/Seoul"
 
@@ -297,8 +298,9 @@ def test_the_period_is_counted_in_the_organisations_time_zone(book):
 def test_the_report_is_a_fixed_number_of_queries_whatever_the_data(book):
     with CaptureQueriesContext(connection) as queries:
         kpis(viewer=book.manager, period_from=MARCH[0], period_to=MARCH[1])
-    # Counts, clocks, referrals, and one percentile query per duration on either engine.
-    assert len(queries) <= 6
+    # Counts, clocks, referrals, improvement actions, and one percentile query per duration on
+    # either engine.
+    assert len(queries) <= 7
 
 
 def test_a_reversed_or_overlong_period_is_refused(db):
