@@ -56,6 +56,12 @@ _MENU: tuple[tuple[str, Promise, frozenset[str] | None, tuple[str, ...]], ...] =
         OBJECTIVE_READERS,
         ("objectives", "objectives-new", "objective"),
     ),
+    (
+        "backoffice:improvement-actions",
+        _("Improvement actions"),
+        None,
+        ("improvement-actions", "improvement-action-new", "improvement-action"),
+    ),
     ("backoffice:outbox", _("Outbox"), _ADMIN_ROLES, ("outbox",)),
     ("admin:index", _("Administration"), _ADMIN_ROLES, ()),
 )

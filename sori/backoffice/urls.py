@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("sori.backoffice.routes.response")),
     path("", include("sori.backoffice.routes.oversight")),
     path("", include("sori.backoffice.routes.mail")),
+    path("", include("sori.backoffice.routes.analytics")),
     path("", include("sori.backoffice.routes.recurring")),
     path("", include("sori.backoffice.routes.objectives")),
+    path("", include("sori.backoffice.routes.control_charts")),
+    path("", include("sori.backoffice.routes.improvement_actions")),
 ]
