@@ -312,7 +312,7 @@ def run(options: argparse.Namespace, data_dir: Path) -> None:
     results = []
     for name, action in cases:
         print(f"  timing {name} …", file=sys.stderr)
-        results.append((name, *measure(action, options.repeat)))
+        results.append((name, *measure(action, options.repeat, options.warmup)))
 
     print(f"Sori analysis on {connection.vendor}: {Complaint.objects.count():,} complaints, "
           f"{Timer.objects.count():,} timers, {os.cpu_count()} CPUs, {options.repeat} timed runs each, "
@@ -332,6 +332,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1, help="x 100,000 complaints")
     parser.add_argument("--repeat", type=int, default=10, help="timed runs per figure")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed runs first")
     parser.add_argument("--data-dir", type=Path, help="keep (and reuse) the SQLite database here")
     parser.add_argument("--analyze", action="store_true", help="run ANALYZE before timing")
     options = parser.parse_args()

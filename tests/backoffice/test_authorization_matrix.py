@@ -29,6 +29,9 @@ ALL = frozenset(Role.values)
 CASE_WORKERS = frozenset({"handler", "investigator", "complaints_manager"})
 OVERSIGHT = frozenset({"auditor", "complaints_manager", "administrator"})
 SCOPED = frozenset({"handler", "investigator"})
+# ISO 10002 8.2, 8.4, 6.2: the analysis is read by those who oversee the process.
+ANALYSTS = frozenset({"complaints_manager", "top_management", "auditor", "administrator"})
+DIRECTORS = frozenset({"complaints_manager", "top_management"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,16 @@ PAGES = [
     Page("/staff/mail/inbound/", OVERSIGHT),
     Page("/staff/audit/", OVERSIGHT),
     Page("/staff/audit/personal-data/", OVERSIGHT),
+    # Every staff member sees the dashboard, bounded by their scope.
+    Page("/staff/analytics/", ALL),
+    Page("/staff/analytics/export/trend.xlsx", ALL),
+    Page("/staff/analytics/control-charts/", ANALYSTS),
+    Page("/staff/analytics/recurring/", ANALYSTS),
+    Page("/staff/objectives/", ANALYSTS),
+    Page("/staff/objectives/new/", DIRECTORS),
+    # The list shows other roles only the actions they own.
+    Page("/staff/improvement-actions/", ALL),
+    Page("/staff/improvement-actions/new/", DIRECTORS),
 ]
 
 # Writes on a complaint in scope: case workers may record investigation work; nobody else.
@@ -186,6 +199,12 @@ def test_the_auditor_changes_nothing(world):
             {"event": "withdraw", "note": "x", "expected_version": str(version)},
         )
     )
+    # Nor the analysis: no signal answered, no scan asked for, no objective or action set.
+    writes += [
+        ("/staff/analytics/recurring/scan/", {}),
+        ("/staff/objectives/new/", {"title": "x", "kpi_code": "closed_on_time", "target": "90"}),
+        ("/staff/improvement-actions/new/", {"title": "x", "source": "other"}),
+    ]
     for path, data in writes:
         response = client.post(path.format(mine=mine), data)
         assert response.status_code in (403, 404), path
