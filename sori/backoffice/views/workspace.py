@@ -59,6 +59,7 @@ from sori.complaints.services.transitions import transition_complaint
 from sori.complaints.workflow import EVENT_LABELS, Event, Status, transition_for
 from sori.complaints.workspace_selectors import Choices, Permissions, Person, WorkspaceView
 from sori.core.errors import Conflict, DomainError, NotFound
+from sori.governance.services.actions import can_open_actions
 
 # Each panel is a template whose root element carries the id ``ws-<name>``.
 PANELS = {
@@ -298,6 +299,8 @@ def _context(
         "has_errors": any(form.errors for form in bound.values()),
         "admin_priority_url": _admin_url("admin:complaints_priorityrule_changelist"),
         "can_edit_matrix": request.actor.role in CONFIGURING_ROLES,
+        # ISO 10002 8.7: a single complaint can start an improvement action.
+        "can_open_action": can_open_actions(request.actor),
     }
 
 

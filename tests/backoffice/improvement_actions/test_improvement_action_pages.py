@@ -80,6 +80,16 @@ def test_a_manager_opens_an_action_from_a_complaint(staff_client, submit, unit):
     assert "결제 재시도 로직 오류" in page
 
 
+def test_the_complaint_workspace_links_managers_to_a_new_action_for_it(staff_client, submit):
+    reference = submit("요금이 두 번 청구되었습니다.", subject="이중 청구").reference
+    link = f'href="{NEW}?complaint={reference}"'
+    manager, _manager = staff_client(Role.COMPLAINTS_MANAGER, language="en")
+    assert link in manager.get(f"/staff/complaints/{reference}/").content.decode()
+    handler, _handler = staff_client(Role.HANDLER, language="en")
+    page = handler.get(f"/staff/complaints/{reference}/")
+    assert page.status_code == 200 and link not in page.content.decode()
+
+
 def test_an_unknown_complaint_keeps_the_form_with_its_error(staff_client):
     client, _ = staff_client(Role.COMPLAINTS_MANAGER, language="en")
     response = client.post(NEW, {"title": "제목은 남습니다", "source": "other",
