@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from sori.analytics import dashboard_parts as parts
 from sori.analytics.filters import AnalyticsFilter, filtered
@@ -350,7 +351,7 @@ def kpi_table(viewer: Actor, spec: AnalyticsFilter) -> Table:
         columns=[
             Column("name", _("Indicator"), "text"),
             Column("value", _("Value"), "float"),
-            Column("unit", _("Unit"), "text"),
+            Column("unit", pgettext("unit of measure", "Unit"), "text"),
             Column("target", _("Target"), "float"),
             Column("status", _("Result"), "text"),
             Column("formula", _("Formula"), "text"),

@@ -196,6 +196,13 @@ SORI_STATUS_LINK_DAYS = env.integer("SORI_STATUS_LINK_DAYS", 365)
 SORI_OUTBOX_SWEEP_SECONDS = env.integer("SORI_OUTBOX_SWEEP_SECONDS", 30)
 # How often ``sori worker`` looks for SLA warnings, holding replies and breaches that are due.
 SORI_SLA_SWEEP_SECONDS = env.integer("SORI_SLA_SWEEP_SECONDS", 60)
+# ISO 10002 8.2: how often ``sori worker`` looks for recurring issues, how many of the newest texts
+# it compares, and when a complainant counts as returning (complaints within the 90-day window).
+SORI_RECURRING_SCAN_SECONDS = env.integer("SORI_RECURRING_SCAN_SECONDS", 21600)
+SORI_RECURRING_MAX_TEXTS = env.integer("SORI_RECURRING_MAX_TEXTS", 20000)
+SORI_RECURRING_RETURNING_MIN = env.integer("SORI_RECURRING_RETURNING_MIN", 3)
+# A directory of fonts for charts rendered as PNG (Korean labels need a Korean font).
+SORI_CHART_FONT_DIR = env.text("SORI_CHART_FONT_DIR", "") or ""
 # The complaints mailbox (e.g. complaints@example.org): replies go to its plus-addresses
 # (complaints+C-2026-000123@example.org), and mail from it is never taken for a complaint.
 SORI_MAIL_ADDRESS = env.text("SORI_MAIL_ADDRESS", "") or ""
