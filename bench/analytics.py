@@ -311,8 +311,9 @@ def run(options: argparse.Namespace, data_dir: Path) -> None:
         cases.append((f"table {table} (CSV), manager", get(managers, f"{path}?{query}")))
     results = []
     for name, action in cases:
-        print(f"  timing {name} …", file=sys.stderr)
         results.append((name, *measure(action, options.repeat, options.warmup)))
+        # Each figure as soon as it is known: at 1M a run takes long.
+        print(f"  … {name}: p50 {results[-1][1]:.1f} ms", file=sys.stderr, flush=True)
 
     print(f"Sori analysis on {connection.vendor}: {Complaint.objects.count():,} complaints, "
           f"{Timer.objects.count():,} timers, {os.cpu_count()} CPUs, {options.repeat} timed runs each, "
