@@ -19,6 +19,7 @@ from sori.analytics.control_charts import (
     Dimension,
 )
 from sori.analytics.services.signals import MAX_NOTE
+from sori.backoffice.forms.action_fields import ActionFieldsForm
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -78,40 +79,5 @@ class AcknowledgeForm(_SignalForm):
     )
 
 
-class SignalActionForm(_SignalForm):
+class SignalActionForm(_SignalForm, ActionFieldsForm):
     prefix_name = "act"
-
-    title = forms.CharField(
-        label=_("Title of the improvement action"),
-        max_length=200,
-        error_messages={
-            "required": _("Give the action a title."),
-            "max_length": _("Keep the title under %(limit_value)d characters."),
-        },
-    )
-    description = forms.CharField(
-        label=_("What will be done and why"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    owner = forms.TypedChoiceField(
-        label=_("Owner"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[],
-        error_messages={"invalid_choice": _("Choose an active staff member as the owner.")},
-    )
-    due_on = forms.DateField(
-        label=_("Due"),
-        required=False,
-        widget=_DATE_WIDGET,
-        error_messages={"invalid": _("Enter a date, for example 2026-03-14.")},
-    )
-
-    def __init__(self, *args: Any, owners: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [  # type: ignore[attr-defined]
-            ("", _("Nobody yet")),
-            *[(str(pk), label) for pk, label in owners],
-        ]

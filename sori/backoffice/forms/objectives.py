@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sori.backoffice.forms.action_fields import ActionFieldsForm
 from sori.governance.models import Cadence
 from sori.governance.objectives import ScopeChoices
 from sori.governance.services.objectives import ObjectiveInput
@@ -160,37 +161,7 @@ class RetireForm(forms.Form):
     )
 
 
-class ObjectiveActionForm(forms.Form):
-    title = forms.CharField(
-        label=_("Title of the improvement action"),
-        max_length=200,
-        error_messages={
-            "required": _("Give the action a title."),
-            "max_length": _("Keep the title under %(limit_value)d characters."),
-        },
-    )
-    description = forms.CharField(
-        label=_("What will be done and why"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": _("Keep the description under %(limit_value)d characters.")},
-    )
-    owner = forms.TypedChoiceField(
-        label=_("Owner"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": _("Choose an owner from the list.")},
-    )
-    due_on = forms.DateField(
-        label=_("Due"),
-        required=False,
-        widget=_DATE,
-        error_messages={"invalid": _("Enter a date, for example 2026-06-30.")},
-    )
-
-    def __init__(self, *args: Any, owners: list[tuple[int, str]], **kwargs: Any) -> None:
+class ObjectiveActionForm(ActionFieldsForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_action_%s")
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("nobody yet")), *owners]  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from sori.analytics.models import GroupKind
 from sori.analytics.recurring import STATE_LABELS, GroupState
 from sori.analytics.services.recurring_groups import MAX_NOTE
+from sori.backoffice.forms.action_fields import ActionFieldsForm
 
 _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -45,41 +46,8 @@ class _GroupForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class GroupActionForm(_GroupForm):
+class GroupActionForm(_GroupForm, ActionFieldsForm):
     prefix_name = "action"
-
-    title = forms.CharField(
-        label=_("Title of the improvement action"),
-        max_length=200,
-        error_messages={
-            "required": _("Give the action a title."),
-            "max_length": _("Keep the title under %(limit_value)d characters."),
-        },
-    )
-    description = forms.CharField(
-        label=_("What will be done and why"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": _("Keep the description under %(limit_value)d characters.")},
-    )
-    owner = forms.TypedChoiceField(
-        label=_("Owner"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": _("Choose an owner from the list.")},
-    )
-    due_on = forms.DateField(
-        label=_("Due"),
-        required=False,
-        widget=_DATE_WIDGET,
-        error_messages={"invalid": _("Enter a date, for example 2026-06-30.")},
-    )
-
-    def __init__(self, *args: Any, owners: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("nobody yet")), *owners]  # type: ignore[attr-defined]
 
 
 class DismissForm(_GroupForm):
