@@ -328,6 +328,7 @@ def kpi_table(viewer: Actor, spec: AnalyticsFilter) -> Table:
         category=spec.category or None,
         channel=spec.channel or None,
         product=spec.product or None,
+        customers=spec.customers,
     )
     words = {"met": _("target met"), "not_met": _("target not met"), "none": _("no target")}
     table_rows = [

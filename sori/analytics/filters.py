@@ -34,6 +34,8 @@ class AnalyticsFilter:
     category: str = ""  # a category code; its sub-categories count too
     channel: str = ""
     product: str = ""  # the product or service as recorded, matched exactly
+    # Customers served in the period, for the rate per 1,000 customers (None: from the figures).
+    customers: int | None = None
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         return period_bounds(self.period_from, self.period_to)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from sori.analytics import kpi_queries as queries
 from sori.analytics.catalogue import CATALOGUE, UNAVAILABLE, Direction, Kpi
+from sori.analytics.exposure import customers_in
 from sori.analytics.filters import (
     MAX_PERIOD_DAYS,
     check_period,
@@ -173,6 +174,9 @@ def kpis(
     if customers is not None and customers < 1:
         raise InvalidInput(_("The number of customers must be at least 1."),
                            code="invalid_customers", field="customers")  # fmt: skip
+    if customers is None:
+        # ISO 10002 8.4: the rate per 1,000 customers from the monthly figures, when they are there.
+        customers = customers_in(period_from, period_to, unit or "")
     rows = scoped(
         viewer,
         unit=unit or "",

@@ -90,9 +90,11 @@ def categories(viewer: Actor, spec: AnalyticsFilter) -> Table:
     drill: list[str | None] = []
     for key in keys:
         has_children = key is not None and any(parent == key for parent in tree.values())
-        if key is None or (chosen is not None and key == chosen.pk and has_children):
-            # The queue has no "no category" filter, and a category always brings its
-            # sub-categories with it.
+        if key is None:
+            drill.append(parts.received_query(spec, spec.period_from, spec.period_to,
+                                              category="none"))  # fmt: skip
+        elif chosen is not None and key == chosen.pk and has_children:
+            # A category in the queue always brings its sub-categories with it.
             drill.append(None)
         else:
             drill.append(parts.received_query(spec, spec.period_from, spec.period_to,

@@ -19,7 +19,7 @@ from sori.complaints.models import Category, Channel
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Keys of the dashboard's address that make up a filter (the exports and charts take the same).
-FILTER_KEYS = ("from", "to", "unit", "category", "channel", "product")
+FILTER_KEYS = ("from", "to", "unit", "category", "channel", "product", "customers")
 
 
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -65,6 +65,19 @@ class AnalyticsFilterForm(forms.Form):
         help_text=_("As recorded on the complaint, in full."),
         error_messages={"max_length": _("Enter at most 300 characters.")},
     )
+    # ISO 10002 8.4: the denominator of "complaints per 1,000 customers".
+    customers = forms.IntegerField(
+        label=_("Customers served in the period"),
+        required=False,
+        min_value=1,
+        max_value=2_000_000_000,
+        help_text=_("Leave empty to use the monthly customer figures, when every month has one."),
+        error_messages={
+            "invalid": _("Enter a whole number of customers."),
+            "min_value": _("The number of customers must be at least 1."),
+            "max_value": _("Enter at most 2,000,000,000 customers."),
+        },
+    )
 
     def __init__(self, data: Any) -> None:
         super().__init__(data)
@@ -87,7 +100,7 @@ class AnalyticsFilterForm(forms.Form):
                 "invalid": _("Enter a date like 2026-03-31."),
             },
         )
-        self.order_fields(["from", "to", "unit", "category", "channel", "product"])
+        self.order_fields(["from", "to", "unit", "category", "channel", "product", "customers"])
         unit, category, channel = (
             cast(forms.ChoiceField, self.fields[name]) for name in ("unit", "category", "channel")
         )
@@ -117,4 +130,5 @@ class AnalyticsFilterForm(forms.Form):
             category=data.get("category") or "",
             channel=data.get("channel") or "",
             product=(data.get("product") or "").strip(),
+            customers=data.get("customers"),
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sori.complaints.models import Channel, Priority
 from sori.complaints.queue import (
+    NO_CATEGORY,
     NO_ROOT_CAUSE,
     UNASSIGNED,
     DueState,
@@ -127,7 +128,10 @@ class QueueFilterForm(forms.Form):
         fields["view"].choices = [(view.value, VIEW_LABELS[view]) for view in choices.views]  # type: ignore[attr-defined]
         fields["category"].choices = _choices(  # type: ignore[attr-defined]
             _("Any category"),
-            [(each.value, "\u2003" * each.depth + each.label) for each in choices.categories],
+            [
+                (NO_CATEGORY, _("Not classified")),
+                *((each.value, "\u2003" * each.depth + each.label) for each in choices.categories),
+            ],
         )
         fields["unit"].choices = _choices(  # type: ignore[attr-defined]
             _("Any unit"), [(each.value, each.label) for each in choices.units]

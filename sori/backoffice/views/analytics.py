@@ -100,10 +100,10 @@ def _filter(request: StaffRequest) -> tuple[AnalyticsFilterForm, AnalyticsFilter
 def _query(spec: AnalyticsFilter) -> str:
     query = QueryDict(mutable=True)
     query["from"], query["to"] = spec.period_from.isoformat(), spec.period_to.isoformat()
-    for key in ("unit", "category", "channel", "product"):
+    for key in ("unit", "category", "channel", "product", "customers"):
         value = getattr(spec, key)
         if value:
-            query[key] = value
+            query[key] = str(value)
     return query.urlencode()
 
 

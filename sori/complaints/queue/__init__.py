@@ -36,6 +36,7 @@ from sori.complaints.queue.counts import (
 )
 from sori.complaints.queue.filters import (
     FILTER_KEYS,
+    NO_CATEGORY,
     NO_ROOT_CAUSE,
     OPEN,
     OPEN_ORDER,
@@ -53,6 +54,7 @@ from sori.core.actors import Actor
 __all__ = [
     "CAP",
     "FILTER_KEYS",
+    "NO_CATEGORY",
     "NO_ROOT_CAUSE",
     "OPEN",
     "OPEN_ORDER",

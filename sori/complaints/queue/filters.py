@@ -88,6 +88,8 @@ FILTER_KEYS = (
 )
 # ``root_cause=none``: complaints with no root cause recorded (a dashboard's "not recorded" row).
 NO_ROOT_CAUSE = "none"
+# ``category=none``: complaints not classified yet (the Pareto's "not classified" row).
+NO_CATEGORY = "none"
 UNASSIGNED = "none"
 
 
@@ -233,7 +235,9 @@ def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
     )
     if query.priority:
         queryset = queryset.filter(priority=query.priority)
-    if query.category:
+    if query.category == NO_CATEGORY:
+        queryset = queryset.filter(category__isnull=True)
+    elif query.category:
         queryset = queryset.filter(_unindexed_in("category_id", _category_ids(query.category)))
     if query.channel:
         queryset = queryset.filter(channel=query.channel)

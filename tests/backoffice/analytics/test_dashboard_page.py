@@ -161,7 +161,7 @@ def test_every_drill_down_link_shows_as_many_complaints_in_the_queue(book, signe
                 checked += 1
     # Trend 4 received + 4 closed (+ open now), categories 2 (not the unclassified), root causes
     # 3, ageing 6 (only when it is now), satisfaction 4, channels 4.
-    assert checked == (28 if at is LAST_DAY_NOON else 21)
+    assert checked == (29 if at is LAST_DAY_NOON else 22)
 
 
 def test_a_handlers_drill_down_links_agree_with_their_queue(book, signed_in):
@@ -202,3 +202,40 @@ def test_numbers_are_shown_with_grouping_and_per_cent_signs(book, signed_in):
     share = tables["channels"][0][2]
     assert (share[0], share[1]) == ("50.0", "50.0%")
     assert re.fullmatch(r"\d+", tables["trend"][0][1][1])
+
+
+def _per_thousand(page) -> tuple[str, str]:
+    rows = page_tables(page.content.decode()).tables["kpis"]
+    row = next(row for row in rows if row[0][1].startswith("Complaints per 1,000 customers"))
+    return row[1][0], row[1][1]
+
+
+def test_the_rate_per_1000_customers_comes_from_the_form_or_the_monthly_figures(book, signed_in):
+    from sori.analytics.models import ExposureFigure
+
+    client = signed_in(book.manager)
+    # Nothing entered and no figures: no rate rather than a guess.
+    assert _per_thousand(_get(client, language="en"))[0] == ""
+    # Entered on the page: 10 complaints received over 5,000 customers.
+    entered = _get(client, {**PERIOD_QUERY, "customers": "5000"}, language="en")
+    assert _per_thousand(entered)[0] == "2.0"
+    assert "customers=5000" in entered.content.decode()  # kept in the export links
+    # From the organisation's monthly figures, when every month of the period has one.
+    months = ["2024-12-01", "2025-01-01", "2025-02-01"]
+    for month in months:
+        ExposureFigure.objects.create(month=month, customers=1000)
+    assert _per_thousand(_get(client, language="en"))[0] == ""  # March is missing
+    ExposureFigure.objects.create(month="2025-03-01", customers=1000)
+    assert _per_thousand(_get(client, language="en"))[0] == "2.5"
+    # A period that cuts a month uses no figures.
+    cut = _get(client, {"from": "2024-12-02", "to": "2025-03-31"}, language="en")
+    assert _per_thousand(cut)[0] == ""
+
+
+def test_a_wrong_number_of_customers_is_refused_and_the_rest_kept(book, signed_in):
+    page = _get(signed_in(book.manager), {**PERIOD_QUERY, "customers": "0", "product": "정기 배송"},
+                language="en")  # fmt: skip
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "The number of customers must be at least 1." in text
+    assert 'value="정기 배송"' in text

@@ -180,6 +180,15 @@ def test_closed_date_range_root_cause_and_product_narrow_as_a_dashboard_drills_d
     assert references(manager, product="정기 배송", **closed) == [march.reference]
 
 
+def test_category_none_is_the_complaints_not_classified_yet(book, manager):
+    from sori.complaints.models import Category
+
+    billing = Category.objects.create(code="bench-billing", label_ko="요금", label_en="Billing")
+    book.complaint(category=billing)
+    unclassified = book.complaint()
+    assert references(manager, category="none") == [unclassified.reference]
+
+
 def test_tabs_my_complaints_my_team_and_all_for_a_handler(book):
     handler = book.worker(Role.HANDLER, username="minji", unit="north")
     investigator = book.worker(Role.INVESTIGATOR, username="jun", unit="south")
