@@ -21,6 +21,7 @@ from sori.accounts.models import Role
 from sori.analytics.recurring import RECURRING_READERS
 from sori.audit.selectors import TRAIL_READERS
 from sori.backoffice.auth import staff_actor
+from sori.backoffice.views.control_charts import READERS as CONTROL_CHART_READERS
 from sori.core.actors import Actor
 from sori.governance.objectives import OBJECTIVE_READERS
 
@@ -44,6 +45,13 @@ _MENU: tuple[tuple[str, Promise, frozenset[str] | None, tuple[str, ...]], ...] =
         TRAIL_READERS,
         ("personal-data-log",),
     ),
+    (
+        "backoffice:analytics",
+        _("Analysis"),
+        None,
+        ("analytics", "analytics-export", "analytics-chart"),
+    ),
+    ("backoffice:control-charts", _("Control charts"), CONTROL_CHART_READERS, ("control-charts",)),
     (
         "backoffice:recurring",
         _("Recurring issues"),

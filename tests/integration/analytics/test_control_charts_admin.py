@@ -40,7 +40,8 @@ def test_a_manager_enters_a_months_customers_and_the_trail_has_it(client, make_s
     again = client.post(FIGURES + "add/", {"month": "2025-08-01", "unit": str(north.pk),
                                            "customers": "1"})  # fmt: skip
     assert again.status_code == 200
-    assert "There is already a figure for this month and unit" in again.content.decode()
+    # In Korean, the default language.
+    assert "이 월과 부서에 대한 수치가 이미 있습니다" in again.content.decode()
     client.post(FIGURES + "add/", {"month": "2025-08-01", "unit": "", "customers": "50000"})
     org = client.post(FIGURES + "add/", {"month": "2025-08-31", "unit": "", "customers": "1"})
     assert org.status_code == 200

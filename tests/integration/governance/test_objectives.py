@@ -148,8 +148,8 @@ def test_a_quarterly_objective_is_measured_per_quarter_up_to_today(seeded, manag
 
     progress = objective_progress(viewer=manager, objective=objective)
 
-    # Q1 so far: 6 complete of 8 received.
-    assert results(progress) == [("2026 Q1", 75.0, Rag.RED)]
+    # Q1 so far: 6 complete of 8 received (labelled in Korean, the default language).
+    assert results(progress) == [("2026년 1분기", 75.0, Rag.RED)]
     assert progress.periods[0].partial
 
 
