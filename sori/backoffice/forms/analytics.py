@@ -13,9 +13,9 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from sori.accounts.models import Unit
 from sori.analytics.filters import AnalyticsFilter
-from sori.complaints.models import Category, Channel
+from sori.complaints.models import Channel
+from sori.complaints.queue import FilterChoices
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Keys of the dashboard's address that make up a filter (the exports and charts take the same).
@@ -28,24 +28,6 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     for _month in range(11):
         first = (first - dt.timedelta(days=1)).replace(day=1)
     return first, today
-
-
-def _category_choices() -> list[tuple[str, str]]:
-    """Every category, each under its parent and indented by its level."""
-    nodes = list(Category.objects.all())
-    children: dict[int | None, list[Category]] = {}
-    for node in nodes:
-        children.setdefault(node.parent_id, []).append(node)
-    choices: list[tuple[str, str]] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for node in children.get(parent, []):
-            choices.append((node.code, "\u2003" * depth + node.label))
-            if depth < 8:
-                walk(node.pk, depth + 1)
-
-    walk(None, 0)
-    return choices
 
 
 class AnalyticsFilterForm(forms.Form):
@@ -79,7 +61,7 @@ class AnalyticsFilterForm(forms.Form):
         },
     )
 
-    def __init__(self, data: Any) -> None:
+    def __init__(self, data: Any, *, choices: FilterChoices) -> None:
         super().__init__(data)
         # "from" and "to" are the API's names too; Python reserves "from", so they are added here.
         self.fields["from"] = forms.DateField(
@@ -104,8 +86,11 @@ class AnalyticsFilterForm(forms.Form):
         unit, category, channel = (
             cast(forms.ChoiceField, self.fields[name]) for name in ("unit", "category", "channel")
         )
-        unit.choices = [("", _("Every unit")), *((u.code, str(u)) for u in Unit.objects.all())]
-        category.choices = [("", _("Every category")), *_category_choices()]
+        unit.choices = [("", _("Every unit")), *((u.value, u.label) for u in choices.units)]
+        category.choices = [
+            ("", _("Every category")),
+            *((c.value, "\u2003" * c.depth + c.label) for c in choices.categories),
+        ]
         channel.choices = [("", _("Every channel")), *Channel.choices]
         for field in (unit, category, channel):
             field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")

@@ -25,6 +25,7 @@ from sori.analytics.tables import Column, Table
 from sori.backoffice.auth import StaffRequest, staff_required
 from sori.backoffice.errors import add_form_errors
 from sori.backoffice.forms.analytics import AnalyticsFilterForm
+from sori.complaints.queue import filter_choices
 from sori.complaints.scope import SCOPED_ROLES
 from sori.core import clock
 from sori.core.errors import InvalidInput
@@ -85,7 +86,10 @@ def _shown(value: Any, column: Column) -> str:
 def _filter(request: StaffRequest) -> tuple[AnalyticsFilterForm, AnalyticsFilter | None]:
     """The bound filter form, and the filter when it is valid (codes and period checked)."""
     today = clock.now().astimezone(time_zone()).date()
-    form = AnalyticsFilterForm(AnalyticsFilterForm.with_defaults(request.GET, today))
+    form = AnalyticsFilterForm(
+        AnalyticsFilterForm.with_defaults(request.GET, today),
+        choices=filter_choices(viewer=request.actor),
+    )
     if not form.is_valid():
         return form, None
     spec = form.to_filter()

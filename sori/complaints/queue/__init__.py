@@ -100,6 +100,25 @@ class FilterChoices:
     root_causes: list[Choice] = field(default_factory=list)
 
 
+def _tree_choices(model: type[Category] | type[RootCause], english: bool) -> list[Choice]:
+    """A small code tree (categories, root causes) in order, each node under its parent."""
+    tree = list(
+        model.objects.order_by("position", "code").values_list(
+            "id", "parent_id", "code", "label_ko", "label_en"
+        )
+    )
+    choices: list[Choice] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for pk, parent_id, code, label_ko, label_en in tree:
+            if parent_id == parent:
+                choices.append(Choice(code, label_en if english else label_ko, depth))
+                walk(pk, depth + 1)
+
+    walk(None, 0)
+    return choices
+
+
 def filter_choices(*, viewer: Actor) -> FilterChoices:
     """Units, categories (as a tree) and staff to offer in the filter form."""
     _require_staff(viewer)
@@ -108,34 +127,8 @@ def filter_choices(*, viewer: Actor) -> FilterChoices:
         Choice(code, name_en if english else name_ko)
         for code, name_ko, name_en in Unit.objects.values_list("code", "name_ko", "name_en")
     ]
-    tree = list(
-        Category.objects.order_by("position", "code").values_list(
-            "id", "parent_id", "code", "label_ko", "label_en"
-        )
-    )
-    categories: list[Choice] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for pk, parent_id, code, label_ko, label_en in tree:
-            if parent_id == parent:
-                categories.append(Choice(code, label_en if english else label_ko, depth))
-                walk(pk, depth + 1)
-
-    walk(None, 0)
-    causes = list(
-        RootCause.objects.order_by("position", "code").values_list(
-            "id", "parent_id", "code", "label_ko", "label_en"
-        )
-    )
-    root_causes: list[Choice] = []
-
-    def walk_causes(parent: int | None, depth: int) -> None:
-        for pk, parent_id, code, label_ko, label_en in causes:
-            if parent_id == parent:
-                root_causes.append(Choice(code, label_en if english else label_ko, depth))
-                walk_causes(pk, depth + 1)
-
-    walk_causes(None, 0)
+    categories = _tree_choices(Category, english)
+    root_causes = _tree_choices(RootCause, english)
     workers = (
         StaffProfile.objects.filter(role__in=policies.HANDLING_ROLES, user__is_active=True)
         .order_by("user__username")

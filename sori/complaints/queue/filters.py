@@ -149,20 +149,9 @@ def _view(viewer: Actor, view: View, within: Q) -> Q:
     return Q()
 
 
-def _category_ids(code: str) -> list[int]:
-    """The category with ``code`` and all its sub-categories (the tree is small)."""
-    tree = list(Category.objects.values_list("id", "parent_id", "code"))
-    found = [pk for pk, _parent, each in tree if each == code]
-    result = list(found)
-    while found:
-        found = [pk for pk, parent, _code in tree if parent in found]
-        result.extend(found)
-    return result
-
-
-def _root_cause_ids(code: str) -> list[int]:
-    """The root cause with ``code`` and the codes below it (the taxonomy is small)."""
-    tree = list(RootCause.objects.values_list("id", "parent_id", "code"))
+def _with_descendants(model: type[Category] | type[RootCause], code: str) -> list[int]:
+    """The node with ``code`` in a small code tree (categories, root causes) and all below it."""
+    tree = list(model.objects.values_list("id", "parent_id", "code"))
     found = [pk for pk, _parent, each in tree if each == code]
     result = list(found)
     while found:
@@ -238,7 +227,9 @@ def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
     if query.category == NO_CATEGORY:
         queryset = queryset.filter(category__isnull=True)
     elif query.category:
-        queryset = queryset.filter(_unindexed_in("category_id", _category_ids(query.category)))
+        queryset = queryset.filter(
+            _unindexed_in("category_id", _with_descendants(Category, query.category))
+        )
     if query.channel:
         queryset = queryset.filter(channel=query.channel)
     if query.unit:
@@ -262,7 +253,7 @@ def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
     if query.root_cause == NO_ROOT_CAUSE:
         queryset = queryset.filter(root_cause__isnull=True)
     elif query.root_cause:
-        queryset = queryset.filter(root_cause_id__in=_root_cause_ids(query.root_cause))
+        queryset = queryset.filter(root_cause_id__in=_with_descendants(RootCause, query.root_cause))
     if query.product.strip():
         queryset = queryset.filter(product_or_service=query.product.strip())
     if query.q.strip():
