@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from sori.accounts.models import Unit
 from sori.analytics import spc
-from sori.analytics.filters import period_bounds, scoped, time_zone
+from sori.analytics.filters import month_after, period_bounds, scoped, time_zone
 from sori.analytics.models import ExposureFigure, SignalReview
 from sori.complaints.models import Category, Complaint
 from sori.complaints.workflow import Status
@@ -188,8 +188,7 @@ def span_months(months: int = DEFAULT_MONTHS, *, today: dt.date | None = None) -
 
 def _month_end(first: dt.date) -> dt.date:
     """The last day of the month that starts on ``first``."""
-    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
+    return month_after(first) - dt.timedelta(days=1)
 
 
 def check_span(dimension: str, months: int) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
-from sori.analytics.filters import AnalyticsFilter, time_zone
+from sori.analytics.filters import AnalyticsFilter, month_after, time_zone
 from sori.complaints.models import Complaint, ComplaintEvent
 from sori.complaints.workflow import Event, Status
 from sori.core import clock
@@ -38,10 +38,6 @@ class Bucket:
     label: dt.date  # the first day of the month, or the Monday of the week
     first: dt.date
     last: dt.date
-
-
-def month_after(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
 def buckets(spec: AnalyticsFilter, grain: str) -> list[Bucket]:

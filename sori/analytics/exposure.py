@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db.models import Count, Sum
 
+from sori.analytics.filters import month_after
 from sori.analytics.models import ExposureFigure
 
 
@@ -24,7 +25,7 @@ def _month_starts(period_from: dt.date, period_to: dt.date) -> list[dt.date] | N
     month = period_from
     while month < after:
         months.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+        month = month_after(month)
     return months
 
 

@@ -53,6 +53,11 @@ def period_bounds(period_from: dt.date, period_to: dt.date) -> tuple[dt.datetime
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
+def month_after(day: dt.date) -> dt.date:
+    """The first day of the month after the one ``day`` is in."""
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
 def check_period(period_from: dt.date, period_to: dt.date) -> None:
     if period_from > period_to:
         raise InvalidInput(
