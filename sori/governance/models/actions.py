@@ -1,8 +1,4 @@
-"""Governance records: improvement actions (ISO 10002 8.7) and measurable objectives (6.2).
-
-Minimal here: the analysis pages open improvement actions from what they find and follow the
-objectives against the KPIs; the governance work (policy, audits, management review) extends them.
-"""
+"""Improvement actions: corrective, preventive and improvement (ISO 10002 8.7, 4.10)."""
 
 from __future__ import annotations
 
@@ -25,6 +21,14 @@ class ActionSource(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class ActionKind(models.TextChoices):
+    """ISO 10002 8.7: remove the cause of a problem found, prevent one foreseen, or improve."""
+
+    CORRECTIVE = "corrective", _("corrective")
+    PREVENTIVE = "preventive", _("preventive")
+    IMPROVEMENT = "improvement", _("improvement")
+
+
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("open")
     IN_PROGRESS = "in_progress", _("in progress")
@@ -43,6 +47,9 @@ class ImprovementAction(models.Model):
     cause = models.TextField(_("cause found"), blank=True)
     source = models.CharField(
         _("source"), max_length=24, choices=ActionSource.choices, default=ActionSource.OTHER
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ActionKind.choices, default=ActionKind.CORRECTIVE
     )
     # What exactly the action came from, such as ``spc:category:billing:run:2026-05-01``; the
     # analysis pages use it to show that a finding already has its action.
@@ -75,10 +82,15 @@ class ImprovementAction(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), db_index=True)
     implemented_at = models.DateTimeField(_("implemented at"), null=True, blank=True)
+    implementation_note = models.TextField(_("what was done"), blank=True)
+    # The effectiveness check falls due a set time after implementation (ISO 10002 8.7):
+    # soon enough to act, late enough for the complaints to show whether the cause is gone.
+    effectiveness_due_on = models.DateField(_("effectiveness check due"), null=True, blank=True)
     effectiveness_checked_at = models.DateTimeField(
         _("effectiveness checked at"), null=True, blank=True
     )
     effectiveness_note = models.TextField(_("effectiveness check"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -88,67 +100,3 @@ class ImprovementAction(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-
-class Cadence(models.TextChoices):
-    MONTH = "month", _("monthly")
-    QUARTER = "quarter", _("quarterly")
-
-
-class Objective(models.Model):
-    """A measurable objective (ISO 10002 6.2): a KPI of the catalogue, a target, a period, an owner."""
-
-    title = models.CharField(_("title"), max_length=200)
-    kpi_code = models.CharField(_("indicator"), max_length=60)
-    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
-    # How far on the wrong side of the target still counts as amber rather than red.
-    amber_margin = models.DecimalField(
-        _("amber margin"), max_digits=12, decimal_places=2, default=0
-    )
-    period_from = models.DateField(_("from"))
-    period_to = models.DateField(_("to"))
-    cadence = models.CharField(
-        _("measured"), max_length=8, choices=Cadence.choices, default=Cadence.MONTH
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
-    unit = models.ForeignKey(
-        "accounts.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("unit"),
-    )
-    category = models.ForeignKey(
-        "complaints.Category",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("category"),
-    )
-    channel = models.CharField(_("channel"), max_length=12, blank=True)
-    active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("set by"),
-    )
-    created_at = models.DateTimeField(_("set at"))
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("objective")
-        verbose_name_plural = _("objectives")
-        ordering = ["period_from", "title", "id"]
-
-    def __str__(self) -> str:
-        return self.title
