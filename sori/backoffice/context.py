@@ -23,6 +23,7 @@ from sori.audit.selectors import TRAIL_READERS
 from sori.backoffice.auth import staff_actor
 from sori.backoffice.views.control_charts import READERS as CONTROL_CHART_READERS
 from sori.core.actors import Actor
+from sori.governance import access
 from sori.governance.objectives import OBJECTIVE_READERS
 
 # Who records a complaint received by phone, letter or in person (ISO 10002 7.2).
@@ -70,6 +71,12 @@ _MENU: tuple[tuple[str, Promise, frozenset[str] | None, tuple[str, ...]], ...] =
         None,
         ("improvement-actions", "improvement-action-new", "improvement-action"),
     ),
+    ("backoffice:policy", _("Policy"), access.POLICY_READERS, ("policy", "policy-version")),
+    ("backoffice:roles", _("Roles"), access.ROLE_MATRIX_READERS, ("roles",)),
+    ("backoffice:training", _("Training"), None, ("training", "training-person")),
+    ("backoffice:audits", _("Internal audits"), access.AUDIT_READERS, ("audits", "audit")),
+    ("backoffice:reviews", _("Management reviews"), access.REVIEW_READERS, ("reviews", "review")),
+    ("backoffice:conformance", _("Conformance"), access.CONFORMANCE_READERS, ("conformance",)),
     ("backoffice:outbox", _("Outbox"), _ADMIN_ROLES, ("outbox",)),
     ("admin:index", _("Administration"), _ADMIN_ROLES, ()),
 )

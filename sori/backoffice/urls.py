@@ -17,4 +17,10 @@ urlpatterns = [
     path("", include("sori.backoffice.routes.objectives")),
     path("", include("sori.backoffice.routes.control_charts")),
     path("", include("sori.backoffice.routes.improvement_actions")),
+    path("", include("sori.backoffice.routes.policy")),
+    path("", include("sori.backoffice.routes.roles")),
+    path("", include("sori.backoffice.routes.training")),
+    path("", include("sori.backoffice.routes.audits")),
+    path("", include("sori.backoffice.routes.reviews")),
+    path("", include("sori.backoffice.routes.conformance")),
 ]

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sori.accounts.models import Role
+from sori.analytics.filters import time_zone
 from sori.audit.models import AuditEntry
 from sori.complaints.models import Complaint
 from sori.complaints.scope import visible
@@ -26,7 +27,7 @@ from sori.complaints.workflow import STATUS_LABELS, Status
 from sori.core import clock
 from sori.core.actors import Actor
 from sori.core.errors import Forbidden, InvalidInput, NotFound
-from sori.governance.models import ActionSource, ActionStatus, ImprovementAction
+from sori.governance.models import ActionKind, ActionSource, ActionStatus, ImprovementAction
 from sori.governance.services.actions import (
     ACTION_READERS,
     MAX_LINKED_COMPLAINTS,
@@ -50,6 +51,7 @@ HISTORY_LABELS = {
 }
 FIELD_LABELS = {
     "status": gettext_lazy("status"),
+    "kind": gettext_lazy("kind"),
     "owner_id": gettext_lazy("owner"),
     "due_on": gettext_lazy("due"),
     "description": gettext_lazy("description"),
@@ -63,6 +65,7 @@ class ActionRow:
     title: str
     source: str
     source_label: str
+    kind_label: str
     status: str
     status_label: str
     owner: str
@@ -105,6 +108,7 @@ class ActionDetail:
     owner: str
     opened_by: str
     overdue: bool
+    check_due: bool  # implemented, and its effectiveness check has fallen due (8.7)
     complaints: list[LinkedComplaint]
     hidden_complaints: int  # linked complaints outside the reader's scope
     history: list[HistoryLine]
@@ -123,6 +127,10 @@ def _label(choices: Any, value: str) -> str:
 
 def _overdue(status: str, due_on: dt.date | None, today: dt.date) -> bool:
     return due_on is not None and status in LIVE and due_on < today
+
+
+def _check_due(status: str, due_on: dt.date | None, today: dt.date) -> bool:
+    return status == ActionStatus.IMPLEMENTED and due_on is not None and due_on <= today
 
 
 def _visible_count(viewer: Actor) -> Coalesce:
@@ -153,15 +161,26 @@ def action_page(
     source: str = "",
     owner_id: int | None = None,
     overdue: bool = False,
+    check_due: bool = False,
+    kind: str = "",
+    complaint: str = "",
+    from_complaints: bool = False,
     page: int = 1,
     size: int = PAGE_SIZE,
 ) -> ActionPage:
-    """The actions the viewer may read, newest first, narrowed by the filters."""
+    """The actions the viewer may read, newest first, narrowed by the filters.
+
+    ``complaint`` (a reference) keeps the actions linked to that complaint, ``from_complaints``
+    those linked to any complaint the viewer may see: "show me an improvement that came from a
+    complaint" (ISO 10002 8.7, what auditors ask for).
+    """
     if status and status not in ActionStatus.values:
         raise InvalidInput(_("There is no such status."), code="unknown_status", field="status")
     if source and source not in ActionSource.values:
         raise InvalidInput(_("There is no such source."), code="unknown_source", field="source")
-    today = clock.now().date()
+    if kind and kind not in ActionKind.values:
+        raise InvalidInput(_("There is no such kind."), code="unknown_kind", field="kind")
+    today = clock.now().astimezone(time_zone()).date()
     rows = readable_actions(viewer)
     if status:
         rows = rows.filter(status=status)
@@ -171,6 +190,17 @@ def action_page(
         rows = rows.filter(owner_id=owner_id)
     if overdue:
         rows = rows.filter(status__in=LIVE, due_on__lt=today)
+    if check_due:
+        rows = rows.filter(status=ActionStatus.IMPLEMENTED, effectiveness_due_on__lte=today)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if complaint:
+        linked = Complaint.objects.filter(visible(viewer), reference=complaint.strip().upper())
+        rows = rows.filter(complaints__in=linked.values("pk"))
+    if from_complaints:
+        rows = rows.filter(
+            Exists(Complaint.objects.filter(visible(viewer), improvement_actions=OuterRef("pk")))
+        )
     total = rows.count()
     page = max(1, page)
     chunk = list(
@@ -185,6 +215,7 @@ def action_page(
                 title=action.title,
                 source=action.source,
                 source_label=_label(ActionSource, action.source),
+                kind_label=_label(ActionKind, action.kind),
                 status=action.status,
                 status_label=_label(ActionStatus, action.status),
                 owner=action.owner.get_username() if action.owner else "",
@@ -266,13 +297,15 @@ def action_detail(*, viewer: Actor, reference: str) -> ActionDetail:
         for complaint in shown
     ]
     visible_total = linked.filter(visible(viewer)).count()
+    today = clock.now().astimezone(time_zone()).date()
     return ActionDetail(
         action=action,
         source_label=_label(ActionSource, action.source),
         status_label=_label(ActionStatus, action.status),
         owner=action.owner.get_username() if action.owner else "",
         opened_by=action.opened_by.get_username() if action.opened_by else "",
-        overdue=_overdue(action.status, action.due_on, clock.now().date()),
+        overdue=_overdue(action.status, action.due_on, today),
+        check_due=_check_due(action.status, action.effectiveness_due_on, today),
         complaints=complaints,
         hidden_complaints=total - visible_total,
         history=_history(action.reference),
@@ -315,3 +348,25 @@ def visible_complaint(viewer: Actor, reference: str) -> Complaint | None:
         .only("pk", "reference", "subject", "description")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class LinkedAction:
+    reference: str
+    title: str
+    status_label: str
+
+
+def actions_for_complaint(*, viewer: Actor, reference: str) -> list[LinkedAction]:
+    """The improvement actions the viewer may read that a complaint led to (8.7, 4.13)."""
+    if not viewer.is_staff:
+        return []
+    rows = (
+        readable_actions(viewer)
+        .filter(complaints__reference=reference)
+        .order_by("-opened_at", "-id")
+    )
+    return [
+        LinkedAction(action.reference, action.title, _label(ActionStatus, action.status))
+        for action in rows.only("reference", "title", "status")[:20]
+    ]

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sori.backoffice.forms.fields import yes_no
-from sori.governance.models import ActionSource, ActionStatus
+from sori.governance.models import ActionKind, ActionSource, ActionStatus
 from sori.governance.services.actions import MAX_LINKED_COMPLAINTS, MAX_NOTE
 
 # What a person opens by hand; the analysis pages open the others (signals, groups, objectives).
@@ -74,8 +74,23 @@ class ActionFilterForm(forms.Form):
         choices=[("", _("Any source")), *ActionSource.choices],
         error_messages={"invalid_choice": _("There is no such source.")},
     )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Any kind")), *ActionKind.choices],
+        error_messages={"invalid_choice": _("There is no such kind.")},
+    )
     owner = _owner_field()
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    check_due = forms.BooleanField(label=_("Effectiveness check due"), required=False)
+    # ISO 10002 8.7: "show me an improvement that came from a complaint" is one click.
+    from_complaints = forms.BooleanField(label=_("Came from complaints"), required=False)
+    complaint = forms.CharField(
+        label=_("Linked to complaint"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "placeholder": "C-2026-000001"}),
+    )
 
     def __init__(self, *args: Any, owners: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,6 +125,18 @@ class NewActionForm(forms.Form):
         initial=ActionSource.OTHER.value,
         error_messages={"invalid_choice": _("Choose where the action comes from.")},
     )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        # Not given (an older page): a new action is corrective, an edit leaves it as it is.
+        required=False,
+        choices=ActionKind.choices,
+        initial=ActionKind.CORRECTIVE.value,
+        help_text=_(
+            "Corrective: removes the cause of a problem found. Preventive: removes the cause of "
+            "a problem that could happen. Improvement: makes the process or the service better."
+        ),
+        error_messages={"invalid_choice": _("Choose corrective, preventive or improvement.")},
+    )
     complaints = forms.CharField(
         label=_("Complaints behind it"),
         required=False,
@@ -137,6 +164,18 @@ class NewActionForm(forms.Form):
 
 
 class EditActionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        # Not given (an older page): a new action is corrective, an edit leaves it as it is.
+        required=False,
+        choices=ActionKind.choices,
+        initial=ActionKind.CORRECTIVE.value,
+        help_text=_(
+            "Corrective: removes the cause of a problem found. Preventive: removes the cause of "
+            "a problem that could happen. Improvement: makes the process or the service better."
+        ),
+        error_messages={"invalid_choice": _("Choose corrective, preventive or improvement.")},
+    )
     description = forms.CharField(
         label=_("What will be done and why"),
         required=False,

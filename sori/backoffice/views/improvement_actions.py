@@ -34,7 +34,7 @@ from sori.backoffice.forms.improvement_actions import (
 )
 from sori.core.errors import DomainError, NotFound
 from sori.governance import selectors
-from sori.governance.models import ActionSource, ActionStatus, ImprovementAction
+from sori.governance.models import ActionKind, ActionSource, ActionStatus, ImprovementAction
 from sori.governance.services import actions as services
 
 FORM_KEYS = ("edit", "start", "implement", "check", "cancel")
@@ -60,6 +60,10 @@ def action_list(request: StaffRequest) -> HttpResponse:
             source=data.get("source") or "",
             owner_id=data.get("owner"),
             overdue=bool(data.get("overdue")),
+            check_due=bool(data.get("check_due")),
+            kind=data.get("kind") or "",
+            complaint=data.get("complaint") or "",
+            from_complaints=bool(data.get("from_complaints")),
             page=int(number) if number.isdigit() else 1,
         )
     links = {}
@@ -126,6 +130,7 @@ def new_action(request: StaffRequest) -> HttpResponse:
                     description=data["description"],
                     cause=data["cause"],
                     source=data["source"],
+                    kind=data["kind"] or ActionKind.CORRECTIVE,
                     source_key=(
                         f"complaint:{data['complaints'][0].upper()}"
                         if data["source"] == ActionSource.COMPLAINT and data["complaints"]
@@ -167,6 +172,7 @@ def _forms(
             initial={
                 "description": action.description,
                 "cause": action.cause,
+                "kind": action.kind,
                 "owner": action.owner_id,
                 "due_on": action.due_on,
             },
@@ -253,6 +259,7 @@ def update(request: StaffRequest, reference: str) -> HttpResponse:
             reference=reference,
             description=data["description"],
             cause=data["cause"],
+            kind=data["kind"] or services.UNCHANGED,
             due_on=data["due_on"],
             owner_id=owner,
         )

@@ -59,6 +59,7 @@ from sori.complaints.services.transitions import transition_complaint
 from sori.complaints.workflow import EVENT_LABELS, Event, Status, transition_for
 from sori.complaints.workspace_selectors import Choices, Permissions, Person, WorkspaceView
 from sori.core.errors import Conflict, DomainError, NotFound
+from sori.governance.selectors import actions_for_complaint
 from sori.governance.services.actions import can_open_actions
 
 # Each panel is a template whose root element carries the id ``ws-<name>``.
@@ -301,6 +302,9 @@ def _context(
         "can_edit_matrix": request.actor.role in CONFIGURING_ROLES,
         # ISO 10002 8.7: a single complaint can start an improvement action.
         "can_open_action": can_open_actions(request.actor),
+        "linked_actions": actions_for_complaint(
+            viewer=request.actor, reference=ws.header.reference
+        ),
     }
 
 

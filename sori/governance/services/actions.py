@@ -30,18 +30,20 @@ from collections.abc import Iterable
 from enum import Enum, StrEnum
 from typing import Any, Literal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sori.accounts.models import Role
+from sori.analytics.filters import time_zone
 from sori.audit.services import record
 from sori.complaints.models import Complaint
 from sori.complaints.scope import visible
 from sori.core import clock, references
 from sori.core.actors import Actor
 from sori.core.errors import DomainError, Forbidden, InvalidInput, NotFound
-from sori.governance.models import ActionSource, ActionStatus, ImprovementAction
+from sori.governance.models import ActionKind, ActionSource, ActionStatus, ImprovementAction
 
 REFERENCE_PREFIX = "IA"
 # Who runs improvement actions (DESIGN: the complaints manager) and who may direct them.
@@ -184,6 +186,21 @@ def _check_owner(owner_id: int | None) -> None:
                            field="owner")  # fmt: skip
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in ActionKind.values:
+        raise InvalidInput(_("Choose corrective, preventive or improvement."), code="invalid_kind",
+                           field="kind")  # fmt: skip
+
+
+def effectiveness_due(implemented_on: dt.date) -> dt.date:
+    """When the effectiveness check of an action implemented that day falls due (8.7)."""
+    return implemented_on + dt.timedelta(days=settings.SORI_EFFECTIVENESS_CHECK_DAYS)
+
+
+def _today() -> dt.date:
+    return clock.now().astimezone(time_zone()).date()
+
+
 def _check_due(due_on: dt.date | None) -> None:
     if due_on is not None and due_on < clock.now().date():
         raise InvalidInput(_("The due date is in the past."), code="due_in_past", field="due_on")
@@ -196,6 +213,7 @@ def open_improvement_action(
     description: str = "",
     cause: str = "",
     source: str = ActionSource.OTHER,
+    kind: str = ActionKind.CORRECTIVE,
     source_key: str = "",
     complaint_ids: Iterable[int] = (),
     owner_id: int | None = None,
@@ -210,6 +228,7 @@ def open_improvement_action(
     if source not in ActionSource.values:
         raise InvalidInput(_("Choose where the action comes from."), code="invalid_source",
                            field="source")  # fmt: skip
+    _check_kind(kind)
     wanted = sorted(set(complaint_ids))
     if len(wanted) > MAX_LINKED_COMPLAINTS:
         raise InvalidInput(
@@ -231,6 +250,7 @@ def open_improvement_action(
             description=description.strip(),
             cause=cause.strip(),
             source=source,
+            kind=kind,
             source_key=source_key[:200],
             owner_id=owner_id,
             due_on=due_on,
@@ -246,6 +266,7 @@ def open_improvement_action(
             data={
                 "title": action.title,
                 "source": source,
+                "kind": kind,
                 "source_key": action.source_key,
                 "complaints": [reference for _pk, reference in complaints],
                 "owner": owner_id,
@@ -265,6 +286,7 @@ def update_action(
     actor: Actor,
     reference: str,
     status: str | Literal[_Unchanged.TOKEN] = UNCHANGED,
+    kind: str | Literal[_Unchanged.TOKEN] = UNCHANGED,
     owner_id: int | Literal[_Unchanged.TOKEN] | None = UNCHANGED,
     due_on: dt.date | Literal[_Unchanged.TOKEN] | None = UNCHANGED,
     description: str | Literal[_Unchanged.TOKEN] = UNCHANGED,
@@ -287,6 +309,9 @@ def update_action(
         if status is not UNCHANGED and status != action.status:
             _check_move(action, status, Step.UPDATE)
             wanted["status"] = status
+        if kind is not UNCHANGED and kind != action.kind:
+            _check_kind(kind)
+            wanted["kind"] = kind
         if owner_id is not UNCHANGED and owner_id != action.owner_id:
             if not can_open_actions(actor):
                 raise Forbidden(
@@ -322,7 +347,9 @@ def update_action(
 
 
 def record_implementation(*, actor: Actor, reference: str, note: str) -> ImprovementAction:
-    """The work is done: say what was done; the effectiveness is checked next (8.7)."""
+    """The work is done: say what was done; the effectiveness check falls due a set time later
+    (8.7, ``SORI_EFFECTIVENESS_CHECK_DAYS``). Implemented again after a failed check, the new
+    note and dates replace the old ones on the record; the audit trail keeps both."""
     note = _text(note, field="note", required=_("Say what was done."))
     with transaction.atomic():
         action = _locked(actor, reference)
@@ -331,13 +358,27 @@ def record_implementation(*, actor: Actor, reference: str, note: str) -> Improve
         previous = action.status
         action.status = ActionStatus.IMPLEMENTED
         action.implemented_at = clock.now()
-        action.save(update_fields=["status", "implemented_at", "updated_at"])
+        action.implementation_note = note
+        action.effectiveness_due_on = effectiveness_due(_today())
+        action.save(
+            update_fields=[
+                "status",
+                "implemented_at",
+                "implementation_note",
+                "effectiveness_due_on",
+                "updated_at",
+            ]
+        )
         record(
             action="sori.improvement.implemented",
             actor=actor,
             object_type="improvement_action",
             object_id=action.reference,
-            data={"from": previous, "note": note},
+            data={
+                "from": previous,
+                "note": note,
+                "effectiveness_due_on": action.effectiveness_due_on.isoformat(),
+            },
             iso_clause="8.7",
         )
     return action
@@ -349,6 +390,8 @@ def check_effectiveness(
     """Record whether the implemented action removed the cause (8.7), and the evidence.
 
     Not effective is recorded as found; resuming the work is a separate, deliberate step.
+    "Effective" waits for the check's due date: before it, the complaints cannot yet show that
+    the cause is gone; a recurrence seen earlier is evidence enough for "not effective".
     """
     note = _text(note, field="note", required=_("Say what the check looked at and what it found."))
     target = ActionStatus.EFFECTIVE if effective else ActionStatus.NOT_EFFECTIVE
@@ -356,6 +399,14 @@ def check_effectiveness(
         action = _locked(actor, reference)
         _require(actor, action, Step.CHECK)
         _check_move(action, target, Step.CHECK)
+        due = action.effectiveness_due_on
+        if effective and due is not None and _today() < due:
+            raise InvalidInput(
+                _("Too early to call it effective: the check falls due on %(date)s.")
+                % {"date": due.isoformat()},
+                code="check_not_due",
+                field="effective",
+            )
         action.status = target
         action.effectiveness_checked_at = clock.now()
         action.effectiveness_note = note
@@ -374,7 +425,7 @@ def check_effectiveness(
 
 
 def cancel_action(*, actor: Actor, reference: str, reason: str) -> ImprovementAction:
-    """Stop an action that is no longer needed, saying why (kept in the audit trail)."""
+    """Stop an action that is no longer needed, saying why (kept on the record and in the trail)."""
     reason = _text(reason, field="reason", required=_("Say why the action is cancelled."))
     with transaction.atomic():
         action = _locked(actor, reference)
@@ -382,7 +433,8 @@ def cancel_action(*, actor: Actor, reference: str, reason: str) -> ImprovementAc
         _check_move(action, ActionStatus.CANCELLED, Step.CANCEL)
         previous = action.status
         action.status = ActionStatus.CANCELLED
-        action.save(update_fields=["status", "updated_at"])
+        action.cancel_reason = reason
+        action.save(update_fields=["status", "cancel_reason", "updated_at"])
         record(
             action="sori.improvement.cancelled",
             actor=actor,

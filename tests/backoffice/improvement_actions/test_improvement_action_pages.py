@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from sori.accounts.models import Role
-from sori.complaints.models import Category
+from sori.complaints.models import Category, Complaint
 from sori.core import clock
 from sori.governance.models import ActionSource, ActionStatus, ImprovementAction
 from sori.governance.services.actions import open_improvement_action
@@ -78,6 +78,28 @@ def test_a_manager_opens_an_action_from_a_complaint(staff_client, submit, unit):
     assert f"Improvement action {action.reference} is opened." in page
     assert f'href="/staff/complaints/{reference}/"' in page
     assert "결제 재시도 로직 오류" in page
+    assert "<dd>corrective</dd>" in page  # the kind, corrective unless chosen otherwise
+
+
+def test_an_improvement_that_came_from_a_complaint_is_one_click_away(staff_client, submit, opened):
+    """ISO 10002 8.7: what auditors ask — show me an improvement that came from a complaint."""
+    first = submit("요금이 두 번 청구되었습니다.", subject="이중 청구")
+    complaint_id = Complaint.objects.get(reference=first.reference).pk
+    from_complaint = opened(title="중복 청구 방지", complaint_ids=[complaint_id], kind="preventive")
+    unrelated = opened(title="내부 교육 자료 정비")
+    client, _ = staff_client(Role.AUDITOR, language="en")
+    actions = client.get(LIST).content.decode()
+    quick = f'href="{LIST}?from_complaints=on"'
+    assert quick in actions
+    shown = client.get(f"{LIST}?from_complaints=on").content.decode()
+    assert from_complaint.reference in shown and unrelated.reference not in shown
+    assert "<td>preventive</td>" in shown
+    # From the complaint, its actions are listed and linked.
+    workspace = client.get(f"/staff/complaints/{first.reference}/").content.decode()
+    assert f'href="{detail(from_complaint.reference)}"' in workspace
+    assert unrelated.reference not in workspace
+    by_reference = client.get(LIST, {"complaint": first.reference}).content.decode()
+    assert from_complaint.reference in by_reference and unrelated.reference not in by_reference
 
 
 def test_the_complaint_workspace_links_managers_to_a_new_action_for_it(staff_client, submit):
@@ -110,6 +132,18 @@ def test_the_steps_through_the_page_move_the_action_and_are_persisted(staff_clie
     response = client.post(detail(ref, "implementation/"), {"note": "안내 문구를 교체했습니다."})
     assert response.status_code == 302
     assert ImprovementAction.objects.get(pk=action.pk).status == ActionStatus.IMPLEMENTED
+    page = client.get(detail(ref)).content.decode()
+    due = ImprovementAction.objects.get(pk=action.pk).effectiveness_due_on
+    assert "안내 문구를 교체했습니다." in page and due.isoformat() in page
+    # Too early to call it effective: the form comes back with the note kept (ISO 10002 8.7).
+    response = client.post(
+        detail(ref, "effectiveness/"), {"effective": "yes", "note": "3개월간 재발 없음"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Too early to call it effective" in html and "3개월간 재발 없음" in html
+    # Set-up: the check has fallen due (a later day would also end the signed-in session).
+    ImprovementAction.objects.filter(pk=action.pk).update(effectiveness_due_on=clock.now().date())
     response = client.post(
         detail(ref, "effectiveness/"), {"effective": "yes", "note": "3개월간 재발 없음"}
     )

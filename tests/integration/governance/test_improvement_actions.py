@@ -131,12 +131,16 @@ def test_the_whole_life_of_an_action_is_in_the_audit_trail(manager, owner):
     update_action(actor=owner, reference=action.reference, status=ActionStatus.IN_PROGRESS)
     with clock.frozen_at(NOW + dt.timedelta(days=30)):
         record_implementation(actor=owner, reference=action.reference, note="2차 교체")
+    with clock.frozen_at(NOW + dt.timedelta(days=120)):
         check_effectiveness(actor=manager, reference=action.reference, effective=True,
                             note="민원 없음")  # fmt: skip
     action.refresh_from_db()
     assert action.status == ActionStatus.EFFECTIVE
     assert action.cause == "안내 문구가 모호함"
     assert action.implemented_at == NOW + dt.timedelta(days=30)
+    # The record keeps the latest implementation; the trail keeps both.
+    assert action.implementation_note == "2차 교체"
+    assert action.effectiveness_due_on == dt.date(2026, 3, 4) + dt.timedelta(days=90)
     assert action.effectiveness_note == "민원 없음"
     entries = AuditEntry.objects.filter(object_type="improvement_action",
                                         object_id=action.reference).order_by("seq")  # fmt: skip
@@ -149,6 +153,43 @@ def test_the_whole_life_of_an_action_is_in_the_audit_trail(manager, owner):
     assert entries[3].data == {"effective": False, "note": "여전히 민원 발생"}
     history = action_detail(viewer=manager, reference=action.reference).history
     assert len(history) == 7 and "문구 교체 완료" in history[2].details
+
+
+def test_effective_waits_for_the_check_due_date_but_a_recurrence_counts_at_once(manager, settings):
+    settings.SORI_EFFECTIVENESS_CHECK_DAYS = 60
+    action = _open(manager)
+    record_implementation(actor=manager, reference=action.reference, note="양식 변경")
+    action.refresh_from_db()
+    # Implemented on 2 February (Seoul): the check falls due 60 days later (ISO 10002 8.7).
+    assert action.effectiveness_due_on == dt.date(2026, 4, 3)
+    with clock.frozen_at(NOW + dt.timedelta(days=59)), pytest.raises(InvalidInput) as early:
+        check_effectiveness(actor=manager, reference=action.reference, effective=True,
+                            note="민원 없음")  # fmt: skip
+    assert early.value.code == "check_not_due"
+    assert ImprovementAction.objects.get(pk=action.pk).status == ActionStatus.IMPLEMENTED
+    with clock.frozen_at(NOW + dt.timedelta(days=60)):
+        check_effectiveness(actor=manager, reference=action.reference, effective=True,
+                            note="두 달간 재발 없음")  # fmt: skip
+    assert ImprovementAction.objects.get(pk=action.pk).status == ActionStatus.EFFECTIVE
+
+    second = _open(manager)
+    record_implementation(actor=manager, reference=second.reference, note="양식 변경")
+    with clock.frozen_at(NOW + dt.timedelta(days=5)):
+        check_effectiveness(actor=manager, reference=second.reference, effective=False,
+                            note="같은 불만이 다시 접수됨")  # fmt: skip
+    assert ImprovementAction.objects.get(pk=second.pk).status == ActionStatus.NOT_EFFECTIVE
+
+
+def test_kind_and_cancel_reason_are_kept_on_the_record(manager):
+    action = _open(manager, kind="preventive")
+    assert action.kind == "preventive"
+    with pytest.raises(InvalidInput) as wrong:
+        _open(manager, kind="heroic")
+    assert wrong.value.code == "invalid_kind"
+    update_action(actor=manager, reference=action.reference, kind="improvement")
+    cancel_action(actor=manager, reference=action.reference, reason="다른 조치로 대체")
+    action.refresh_from_db()
+    assert (action.kind, action.cancel_reason) == ("improvement", "다른 조치로 대체")
 
 
 def test_the_owner_works_the_action_but_only_managers_assign_cancel_and_check(

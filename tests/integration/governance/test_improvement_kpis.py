@@ -40,6 +40,12 @@ def at(month: int, day: int) -> dt.datetime:
     return dt.datetime(2026, month, day, 1, 0, tzinfo=dt.UTC)  # 10:00 in Seoul
 
 
+@pytest.fixture(autouse=True)
+def checks_due_at_once(settings):
+    # These figures count checks, not their timing: the checks are recorded days after the work.
+    settings.SORI_EFFECTIVENESS_CHECK_DAYS = 0
+
+
 @pytest.fixture
 def book(make_staff, submit):
     north = Unit.objects.create(code="north", name_ko="북부", name_en="North")

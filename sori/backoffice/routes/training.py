@@ -1,0 +1,5 @@
+"""Routes for the training pages (filled in by the governance work)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
