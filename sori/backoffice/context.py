@@ -24,7 +24,9 @@ from sori.backoffice.auth import staff_actor
 from sori.backoffice.views.control_charts import READERS as CONTROL_CHART_READERS
 from sori.core.actors import Actor
 from sori.governance import access
+from sori.governance.models import PolicyVersion
 from sori.governance.objectives import OBJECTIVE_READERS
+from sori.governance.policy import policy_to_acknowledge
 
 # Who records a complaint received by phone, letter or in person (ISO 10002 7.2).
 _INTAKE_ROLES = frozenset(
@@ -128,6 +130,12 @@ class BackOffice:
             if url is not None:
                 items.append(MenuItem(url=url, label=str(label), current=here in names))
         return items
+
+    @cached_property
+    def policy_to_acknowledge(self) -> PolicyVersion | None:
+        """The policy in force, while this staff member has not acknowledged it (ISO 10002 5.2,
+        R-5.3.1: a new version is a task for every member of staff); one query, on first use."""
+        return policy_to_acknowledge(viewer=self.actor)
 
 
 def backoffice(request: HttpRequest) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from sori.core.models import ExternalDisputeBody, Organisation
 from sori.demo import data
 from sori.demo.data import CategoryNode
 from sori.demo.plan import COMPLAINANT, REFERRAL_OUTCOME, SUBMIT, Plan, plan_demo, working_time
+from sori.demo.policy import publish_demo_policy
 from sori.messaging import services as messaging
 from sori.sla.services.sweep import sweep_timers
 
@@ -111,6 +112,8 @@ def build_demo(*, actor: Actor, count: int = DEFAULT_COUNT, seed: int = DEFAULT_
             units = _units(actor=actor)
             _categories(actor=actor, nodes=data.CATEGORY_TREE, parent=None)
             actors = _staff(actor=actor, units=units)
+            # ISO 10002 5.2: the approved, published policy the portal shows.
+            publish_demo_policy(staff=actors)
         # The demo's complainants are fictional and its events in the past: no emails.
         with messaging.suppressed():
             _run(plans, actors)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from sori.core.models import ExternalDisputeBody, Organisation
+from sori.governance.policy import localised, policy_in_force, summary
 
 DEFAULT_RESPONSE_DAYS = 14
 
@@ -64,4 +65,37 @@ def public_information() -> PublicInformation:
         privacy_notice=organisation.localised("privacy_notice"),
         assistance=organisation.localised("assistance"),
         bodies=bodies,
+    )
+
+
+@dataclass(frozen=True)
+class PublicPolicy:
+    """The complaints-handling policy in force, in the reader's language (ISO 10002 5.2)."""
+
+    number: int
+    language: str
+    title: str
+    body: str
+    summary: str
+    effective_from: dt.date
+
+    @property
+    def has_more(self) -> bool:
+        return self.summary != self.body
+
+
+def public_policy() -> PublicPolicy | None:
+    """The version in force today, or None while no version is published (the pages then say
+    nothing about a policy)."""
+    version = policy_in_force()
+    if version is None or version.effective_from is None:
+        return None
+    text = localised(version)
+    return PublicPolicy(
+        number=version.number,
+        language=text.language,
+        title=text.title,
+        body=text.body,
+        summary=summary(text.body),
+        effective_from=version.effective_from,
     )

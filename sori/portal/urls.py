@@ -5,6 +5,7 @@ from sori.portal import status, views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("policy/", views.policy, name="policy"),
     path("complaints/new/", views.new, name="new"),
     path("complaints/new/done/", views.confirmation, name="confirmation"),
     path("complaints/status/", status.status, name="status"),

@@ -22,7 +22,7 @@ from sori.core.errors import DomainError
 from sori.messaging.rendering import deadline_date
 from sori.portal import uploads
 from sori.portal.forms import ComplaintForm
-from sori.portal.information import public_information
+from sori.portal.information import public_information, public_policy
 from sori.sla.selectors import expected_by
 
 RECEIPT_KEY = "sori.portal.receipt"
@@ -30,7 +30,17 @@ RECEIPT_KEY = "sori.portal.receipt"
 
 def home(request: HttpRequest) -> HttpResponse:
     info = public_information()
-    return render(request, "portal/home.html", {"organisation": info.organisation, "info": info})
+    # ISO 10002 5.2: the policy in force is published on the how-to-complain page.
+    context = {"organisation": info.organisation, "info": info, "policy": public_policy()}
+    return render(request, "portal/home.html", context)
+
+
+def policy(request: HttpRequest) -> HttpResponse:
+    """The full text of the complaints-handling policy in force (ISO 10002 5.2)."""
+    info = public_information()
+    current = public_policy()
+    context = {"organisation": info.organisation, "info": info, "policy": current}
+    return render(request, "portal/policy.html", context, status=200 if current else 404)
 
 
 def _complaint_input(form: ComplaintForm) -> ComplaintInput:
