@@ -6,3 +6,11 @@ class GovernanceConfig(AppConfig):
     name = "sori.governance"
     label = "governance"
     verbose_name = _("Governance")
+
+    def ready(self) -> None:
+        from django.core.checks import register
+
+        from sori.governance.checks import TAG, check_roles
+
+        # ISO 10002 5.4: warn when a required duty (representative, handler, ...) is empty.
+        register(check_roles, TAG)

@@ -1,5 +1,11 @@
-"""Routes for the roles pages (filled in by the governance work)."""
+"""Roles and responsibilities: holders, RACI, appointments (ISO 10002 5.3; 2018: 5.4)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from sori.backoffice.views import roles
+
+urlpatterns = [
+    path("roles/", roles.roles, name="roles"),
+    path("roles/appoint/", roles.appoint, name="roles-appoint"),
+    path("roles/appointments/<int:appointment_id>/end/", roles.end, name="roles-end"),
+]

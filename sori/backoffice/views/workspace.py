@@ -22,6 +22,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -59,6 +60,7 @@ from sori.complaints.services.transitions import transition_complaint
 from sori.complaints.workflow import EVENT_LABELS, Event, Status, transition_for
 from sori.complaints.workspace_selectors import Choices, Permissions, Person, WorkspaceView
 from sori.core.errors import Conflict, DomainError, NotFound
+from sori.governance.competence import course_name, local_today, missing_training
 from sori.governance.selectors import actions_for_complaint
 from sori.governance.services.actions import can_open_actions
 
@@ -632,15 +634,33 @@ def _make(
 def assign(request: StaffRequest, reference: str) -> HttpResponse:
     actor = request.actor
     make, permissions = _make(request, reference, "assign", AssignForm)
+    warnings: list[str] = []
 
     def act(form: forms.Form) -> object:
-        return assign_and_notify(
+        complaint = assign_and_notify(
             actor=actor,
             reference=reference,
             assignee_id=form.cleaned_data["assignee"],
             unit_id=form.cleaned_data["unit"],
         )
+        # ISO 10002 6.4: a "warn" training requirement lets the assignment through; say which
+        # course the new handler still lacks (a "block" one was refused by the service).
+        assignee = complaint.assignee
+        if assignee is not None:
+            missing = missing_training(
+                user_id=assignee.pk, category_id=complaint.category_id, on=local_today()
+            )
+            if missing:
+                text = _("%(name)s lacks training this category asks for: %(courses)s.") % {
+                    "name": assignee.get_full_name() or assignee.get_username(),
+                    "courses": ", ".join(course_name(item.course) for item in missing),
+                }
+                warnings.append(text)
+                if not _is_htmx(request):
+                    messages.warning(request, text)
+        return complaint
 
+    saved = _("The assignment is saved.")
     return _post(
         request,
         reference,
@@ -649,7 +669,8 @@ def assign(request: StaffRequest, reference: str) -> HttpResponse:
         make=make,
         allowed=permissions.may_assign,
         act=act,
-        success=_("The assignment is saved."),
+        # htmx shows one status line: the warning goes with it (read after the service ran).
+        success=lazy(lambda: " ".join([saved, *warnings]) if _is_htmx(request) else saved, str)(),
     )
 
 

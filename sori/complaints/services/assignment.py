@@ -13,6 +13,7 @@ from sori.complaints.models import Complaint, ComplaintEvent, ConflictDeclaratio
 from sori.core import clock
 from sori.core.actors import Actor
 from sori.core.errors import Forbidden, InvalidInput, NotFound
+from sori.governance.competence import blocking, course_name, local_today, missing_training
 
 User = get_user_model()
 
@@ -51,6 +52,23 @@ def objectivity_refusal(complaint: Complaint, user_id: int) -> str | None:
     return None
 
 
+def _check_competence(complaint: Complaint, user_id: int) -> None:
+    """Refuse a handler who lacks a course the category requires with *block* (ISO 10002 6.4).
+
+    A *warn* requirement lets the assignment through; the front-end names the missing course.
+    """
+    missing = blocking(
+        missing_training(user_id=user_id, category_id=complaint.category_id, on=local_today())
+    )
+    if missing:
+        raise InvalidInput(
+            _("This person lacks training this category requires: %(courses)s.")
+            % {"courses": ", ".join(course_name(item.course) for item in missing)},
+            code="training_required",
+            field="assignee",
+        )
+
+
 def assign_complaint(
     *, actor: Actor, reference: str, assignee_id: int | None, unit_id: int | None = None
 ) -> Complaint:
@@ -76,6 +94,7 @@ def assign_complaint(
             refusal = objectivity_refusal(complaint, assignee_id)
             if refusal is not None:
                 raise InvalidInput(refusal, code="conflict_of_interest", field="assignee")
+            _check_competence(complaint, assignee_id)
             assignee = profile.user
             if unit_id is None:
                 unit_id = profile.unit_id or complaint.unit_id
