@@ -222,6 +222,43 @@ def open_improvement_action(
     """Open an action, linking the complaints behind it that the actor may see."""
     if not can_open_actions(actor):
         raise Forbidden(_("Only complaints managers and top management open improvement actions."))
+    return open_authorised_action(
+        actor=actor,
+        title=title,
+        description=description,
+        cause=cause,
+        source=source,
+        kind=kind,
+        source_key=source_key,
+        complaint_ids=complaint_ids,
+        owner_id=owner_id,
+        due_on=due_on,
+        complaints_in_scope=True,
+    )
+
+
+def open_authorised_action(
+    *,
+    actor: Actor,
+    title: str,
+    description: str = "",
+    cause: str = "",
+    source: str = ActionSource.OTHER,
+    kind: str = ActionKind.CORRECTIVE,
+    source_key: str = "",
+    complaint_ids: Iterable[int] = (),
+    owner_id: int | None = None,
+    due_on: dt.date | None = None,
+    complaints_in_scope: bool = True,
+) -> ImprovementAction:
+    """Open an action for an actor whose authority the calling service has already checked.
+
+    ISO 10002 8.5, 8.7: the staff member an internal audit names raises a nonconformity and
+    the action opens at once, whatever their role — the audit's planners gave them that
+    authority, and ``sori.governance.services.audit_findings`` checks it. With
+    ``complaints_in_scope=False`` the complaints are linked as the caller names them (a sampled
+    complaint the auditor reads through the audit, outside their own unit).
+    """
     title = title.strip()
     if not title:
         raise InvalidInput(_("Give the action a title."), code="title_required", field="title")
@@ -241,9 +278,10 @@ def open_improvement_action(
     _check_due(due_on)
     now = clock.now()
     with transaction.atomic():
-        complaints = list(
-            Complaint.objects.filter(visible(actor), pk__in=wanted).values_list("pk", "reference")
-        )
+        linked = Complaint.objects.filter(pk__in=wanted)
+        if complaints_in_scope:
+            linked = linked.filter(visible(actor))
+        complaints = list(linked.values_list("pk", "reference"))
         action = ImprovementAction.objects.create(
             reference=references.allocate(REFERENCE_PREFIX, now.year),
             title=title[:200],
