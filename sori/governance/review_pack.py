@@ -158,8 +158,8 @@ def review_pack_html(*, viewer: Actor, review: ManagementReview, for_print: bool
 
 def review_pdf(*, viewer: Actor, review: ManagementReview) -> bytes:
     """The pack as PDF, with the bundled Korean font embedded (8.6)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     html = review_pack_html(viewer=viewer, review=review, for_print=True)

@@ -1,5 +1,10 @@
-"""Routes for the conformance pages (filled in by the governance work)."""
+"""The conformance map and the evidence pack (ISO 10002 4.1; R-4.1.1)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from sori.backoffice.views import conformance
+
+urlpatterns = [
+    path("conformance/", conformance.page, name="conformance"),
+    path("conformance/pack.zip", conformance.pack, name="conformance-pack"),
+]
