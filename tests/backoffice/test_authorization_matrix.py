@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,10 +19,32 @@ from django.core.cache import cache
 from django.test import Client
 
 from sori.accounts.models import Role, Unit
-from sori.accounts.services import create_staff_user, create_token
+from sori.accounts.services import actor_for_user, create_staff_user, create_token
+from sori.audit.models import AuditEntry
 from sori.complaints.models import Category, Complaint
 from sori.complaints.services.intake import ComplainantInput, ComplaintInput, submit_complaint
+from sori.core import clock
 from sori.core.actors import SYSTEM
+from sori.governance.models import (
+    Appointment,
+    AuditFinding,
+    AuditProgramme,
+    AuditSample,
+    ChecklistItem,
+    Course,
+    ImprovementAction,
+    InternalAudit,
+    ManagementReview,
+    PolicyAcknowledgement,
+    PolicyVersion,
+    ReviewDecision,
+    TrainingRecord,
+)
+from sori.governance.services.appointments import appoint
+from sori.governance.services.audits import plan_audit
+from sori.governance.services.policy import draft_policy_version
+from sori.governance.services.reviews import create_review
+from sori.governance.services.training import TrainingInput, record_training
 from sori.sla.models import Timer
 
 PASSWORD = "correct-horse-battery-staple-7"
@@ -62,6 +85,17 @@ PAGES = [
     # The list shows other roles only the actions they own.
     Page("/staff/improvement-actions/", ALL),
     Page("/staff/improvement-actions/new/", DIRECTORS),
+    # Governance (ISO 10002 5.2, 5.4, 6.4, 8.5, 8.6, 4.1): every staff member reads the policy,
+    # the role matrix and their own training; those who oversee the process read the rest.
+    Page("/staff/policy/", ALL),
+    Page("/staff/policy/new/", DIRECTORS),
+    Page("/staff/roles/", ALL),
+    Page("/staff/training/", ALL),
+    Page("/staff/audits/", ANALYSTS),
+    Page("/staff/reviews/", ANALYSTS),
+    Page("/staff/conformance/", ANALYSTS),
+    Page("/staff/conformance/pack.zip", ANALYSTS),
+    Page("/staff/complaints/{mine}/case-file/", ALL),
 ]
 
 # Writes on a complaint in scope: case workers may record investigation work; nobody else.
@@ -253,3 +287,106 @@ def test_a_signed_in_user_without_a_role_is_refused(world):
     nobody = get_user_model().objects.create_user("nobody", password=PASSWORD)
     response = _client(nobody).get(f"/staff/complaints/{mine}/")
     assert response.status_code == 403
+
+
+@pytest.fixture
+def governance_records(world):
+    """One of each governance record, made through the services (set-up for the auditor)."""
+    users, mine, _theirs = world
+    actor = {role: actor_for_user(user) for role, user in users.items()}
+    manager, top = actor["complaints_manager"], actor["top_management"]
+    draft_policy_version(actor=manager)
+    course = Course.objects.create(code="basics", name_ko="기초", name_en="Basics")
+    record = record_training(
+        actor=manager,
+        data=TrainingInput(user_id=users["handler"].pk, course_id=course.pk,
+                           hours=Decimal("4.0"), completed_on=dt.date(2026, 1, 5)),
+    )  # fmt: skip
+    appointment = appoint(actor=top, duty="representative", user_id=users["complaints_manager"].pk)
+    audit = plan_audit(
+        actor=manager, title="1분기 내부 심사", scope_from=dt.date(2025, 1, 1),
+        scope_to=dt.date(2027, 12, 31), auditor_id=users["approver"].pk,
+        planned_on=dt.date(2027, 1, 10),
+    )  # fmt: skip
+    complaint = Complaint.objects.get(reference=mine)
+    AuditSample.objects.create(audit=audit, complaint=complaint, drawn_at=clock.now())
+    review = create_review(actor=manager, period_from=dt.date(2026, 1, 1),
+                           period_to=dt.date(2026, 3, 31), planned_on=dt.date(2027, 4, 10))  # fmt: skip
+    return {
+        "handler": users["handler"].pk, "record": record.pk, "appointment": appointment.pk,
+        "audit": audit.reference, "review": review.reference, "mine": mine,
+    }  # fmt: skip
+
+
+GOVERNANCE_READS = [
+    "/staff/policy/",
+    "/staff/policy/1/",
+    "/staff/roles/",
+    "/staff/training/",
+    "/staff/training/{handler}/",
+    "/staff/audits/",
+    "/staff/audits/{audit}/",
+    "/staff/audits/{audit}/samples/{mine}/",
+    "/staff/complaints/{mine}/case-file/",
+    "/staff/reviews/",
+    "/staff/reviews/{review}/",
+    "/staff/reviews/{review}/pack.html",
+    "/staff/reviews/{review}/pack.pdf",
+    "/staff/conformance/",
+    "/staff/conformance/pack.zip",
+]
+GOVERNANCE_WRITES = [
+    "/staff/policy/new/",
+    "/staff/policy/acknowledge/",
+    "/staff/policy/1/edit/",
+    "/staff/policy/1/approve/",
+    "/staff/policy/1/publish/",
+    "/staff/policy/1/withdraw/",
+    "/staff/roles/appoint/",
+    "/staff/roles/appointments/{appointment}/end/",
+    "/staff/training/{handler}/add/",
+    "/staff/training/{handler}/records/{record}/",
+    "/staff/training/{handler}/records/{record}/delete/",
+    "/staff/audits/programmes/new/",
+    "/staff/audits/new/",
+    "/staff/audits/{audit}/start/",
+    "/staff/audits/{audit}/checklist/",
+    "/staff/audits/{audit}/draw/",
+    "/staff/audits/{audit}/samples/add/",
+    "/staff/audits/{audit}/samples/{mine}/",
+    "/staff/audits/{audit}/findings/",
+    "/staff/audits/{audit}/complete/",
+    "/staff/reviews/new/",
+    "/staff/reviews/{review}/edit/",
+    "/staff/reviews/{review}/decisions/",
+    "/staff/reviews/{review}/hold/",
+]
+GOVERNANCE_TABLES = [
+    PolicyVersion, PolicyAcknowledgement, Appointment, TrainingRecord, Course, InternalAudit,
+    ChecklistItem, AuditSample, AuditFinding, AuditProgramme, ManagementReview, ReviewDecision,
+    ImprovementAction,
+]  # fmt: skip
+
+
+def _snapshot() -> list[list[str]]:
+    # Every row of every governance table (they are small here) and the length of the trail:
+    # a write of any kind changes one of them.
+    tables = [sorted(map(str, model.objects.values_list())) for model in GOVERNANCE_TABLES]
+    return [*tables, [str(AuditEntry.objects.count())]]
+
+
+def test_the_auditor_reads_every_governance_record_and_changes_nothing(world, governance_records):
+    """ISO 10002 8.5: the auditor reads everything here and changes nothing."""
+    users, _mine, _theirs = world
+    client = _client(users["auditor"])
+    for path in GOVERNANCE_READS:
+        response = client.get(path.format(**governance_records))
+        assert response.status_code == 200, (path, response.status_code)
+    before = _snapshot()
+    for path in GOVERNANCE_WRITES:
+        # Well-formed enough to pass any form: the refusal must come from who is asking.
+        data = {"title": "x", "note": "x", "minutes": "x", "reason": "x", "kind": "observation",
+                "description": "x", "size": "1", "version": "1", "number": "1"}  # fmt: skip
+        response = client.post(path.format(**governance_records), data)
+        assert response.status_code == 403, (path, response.status_code)
+    assert _snapshot() == before
