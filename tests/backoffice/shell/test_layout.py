@@ -97,6 +97,13 @@ def test_the_menu_leaves_out_pages_that_do_not_exist_yet(make_staff):
         "/staff/analytics/recurring/",
         "/staff/objectives/",
         "/staff/improvement-actions/",
+        # Governance (ISO 10002 5.2, 5.4, 6.4, 8.5, 8.6) and the conformance map (4.1).
+        "/staff/policy/",
+        "/staff/roles/",
+        "/staff/training/",
+        "/staff/audits/",
+        "/staff/reviews/",
+        "/staff/conformance/",
     }
     outbox = optional_url("backoffice:outbox")
     assert urls == expected | ({outbox} if outbox else set())
