@@ -35,6 +35,9 @@ _MORE_FILTERS = (
     "closed_to",
     "root_cause",
     "product",
+    "missed",
+    "missed_from",
+    "missed_to",
     "state",
     "status",
 )

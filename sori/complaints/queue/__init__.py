@@ -36,6 +36,7 @@ from sori.complaints.queue.counts import (
 )
 from sori.complaints.queue.filters import (
     FILTER_KEYS,
+    MISSABLE_STAGES,
     NO_CATEGORY,
     NO_ROOT_CAUSE,
     OPEN,
@@ -54,6 +55,7 @@ from sori.core.actors import Actor
 __all__ = [
     "CAP",
     "FILTER_KEYS",
+    "MISSABLE_STAGES",
     "NO_CATEGORY",
     "NO_ROOT_CAUSE",
     "OPEN",

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from sori.complaints.workflow import FINAL_STATUSES, OPEN_STATUSES, Status
 from sori.core import clock
 from sori.core.actors import Actor
 from sori.core.errors import Forbidden
+from sori.sla.models import Stage, Timer, TimerState
 
 SOON_DAYS = 3
 _FINAL = sorted(status.value for status in FINAL_STATUSES)
@@ -84,6 +85,9 @@ FILTER_KEYS = (
     "closed_to",
     "root_cause",
     "product",
+    "missed",
+    "missed_from",
+    "missed_to",
     "q",
 )
 # ``root_cause=none``: complaints with no root cause recorded (a dashboard's "not recorded" row).
@@ -91,6 +95,11 @@ NO_ROOT_CAUSE = "none"
 # ``category=none``: complaints not classified yet (the Pareto's "not classified" row).
 NO_CATEGORY = "none"
 UNASSIGNED = "none"
+# The stages with an "on time" figure (ISO 10002 7.4, 7.3, 7.9): ``missed`` lists their misses.
+MISSABLE_STAGES = tuple(
+    (stage.value, stage.label)
+    for stage in (Stage.ACKNOWLEDGE, Stage.DECISION, Stage.INTERNAL_REVIEW, Stage.CLOSE)
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,11 @@ class QueueFilter:
     closed_to: dt.date | None = None
     root_cause: str = ""  # a root-cause code (its sub-codes included), or NO_ROOT_CAUSE
     product: str = ""  # the product or service as recorded, matched exactly
+    # ISO 10002 7.4, 4.15: complaints whose clock for this stage stopped after its deadline
+    # (between the two dates when given) — the misses behind an "on time" figure.
+    missed: str = ""  # a ``sori.sla.models.Stage`` value
+    missed_from: dt.date | None = None
+    missed_to: dt.date | None = None
     q: str = ""
 
 
@@ -216,6 +230,20 @@ def _state(state: State, statuses: Iterable[str]) -> Q:
     return Q(status__in=chosen) if chosen else Q()
 
 
+def _missed_clocks(query: QueueFilter) -> QuerySet[Timer]:
+    """The stage's clocks that stopped missed, in the dates asked: the KPI's own misses."""
+    clocks = Timer.objects.filter(
+        complaint_id=OuterRef("pk"), stage=query.missed, state=TimerState.MISSED
+    )
+    if query.missed_from:
+        clocks = clocks.filter(stopped_at__gte=_local_midnight(query.missed_from))
+    if query.missed_to:
+        clocks = clocks.filter(
+            stopped_at__lt=_local_midnight(query.missed_to + dt.timedelta(days=1))
+        )
+    return clocks
+
+
 def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
     """Complaints the viewer may see (4.10), narrowed as asked."""
     state = _state(query.state, query.statuses)
@@ -256,6 +284,8 @@ def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
         queryset = queryset.filter(root_cause_id__in=_with_descendants(RootCause, query.root_cause))
     if query.product.strip():
         queryset = queryset.filter(product_or_service=query.product.strip())
+    if query.missed:
+        queryset = queryset.filter(Exists(_missed_clocks(query)))
     if query.q.strip():
         queryset = search.matching(queryset, query.q, per_row=query.state is State.OPEN)
     return queryset

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from sori.core.actors import Actor
+from tests.backoffice.workspace.conftest import staff_client  # noqa: F401 (a fixture)
 from tests.integration.queue.builders import Casebook
 
 
