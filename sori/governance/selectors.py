@@ -109,6 +109,8 @@ class ActionDetail:
     opened_by: str
     overdue: bool
     check_due: bool  # implemented, and its effectiveness check has fallen due (8.7)
+    # The record the action came from, as (back-office URL name, its argument, label), if any.
+    origin: tuple[str, str, str] | None
     complaints: list[LinkedComplaint]
     hidden_complaints: int  # linked complaints outside the reader's scope
     history: list[HistoryLine]
@@ -127,6 +129,24 @@ def _label(choices: Any, value: str) -> str:
 
 def _overdue(status: str, due_on: dt.date | None, today: dt.date) -> bool:
     return due_on is not None and status in LIVE and due_on < today
+
+
+# Source keys that name a record with a page: (prefix, URL name, label).
+_ORIGINS = (
+    ("audit:", "audit", gettext_lazy("Internal audit %(reference)s")),
+    ("review:", "review", gettext_lazy("Management review %(reference)s")),
+    ("complaint:", "complaint", gettext_lazy("Complaint %(reference)s")),
+)
+
+
+def _origin(source_key: str) -> tuple[str, str, str] | None:
+    """The audit, review or complaint an action came from (8.5, 8.6, 8.7), from its source key."""
+    for prefix, name, label in _ORIGINS:
+        if source_key.startswith(prefix):
+            reference = source_key[len(prefix) :].split(":", 1)[0]
+            if reference:
+                return name, reference, str(label) % {"reference": reference}
+    return None
 
 
 def _check_due(status: str, due_on: dt.date | None, today: dt.date) -> bool:
@@ -306,6 +326,7 @@ def action_detail(*, viewer: Actor, reference: str) -> ActionDetail:
         opened_by=action.opened_by.get_username() if action.opened_by else "",
         overdue=_overdue(action.status, action.due_on, today),
         check_due=_check_due(action.status, action.effectiveness_due_on, today),
+        origin=_origin(action.source_key),
         complaints=complaints,
         hidden_complaints=total - visible_total,
         history=_history(action.reference),

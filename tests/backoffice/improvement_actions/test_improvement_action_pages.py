@@ -246,3 +246,16 @@ def test_the_pages_speak_korean_by_default(staff_client, opened):
     with translation.override("ko"):
         status = str(ActionStatus.OPEN.label)
     assert status in html and 'lang="ko"' in html
+
+
+def test_an_action_links_to_the_audit_or_review_it_came_from(staff_client, opened):
+    """ISO 10002 8.5, 8.6 → 8.7: from the action, one click back to the record that raised it."""
+    from_audit = opened(source=ActionSource.INTERNAL_AUDIT,
+                        source_key="audit:AU-2026-000003:finding:7")  # fmt: skip
+    from_review = opened(source=ActionSource.MANAGEMENT_REVIEW,
+                         source_key="review:MR-2026-000001:decision:2")  # fmt: skip
+    client, _ = staff_client(Role.AUDITOR, language="en")
+    page = client.get(detail(from_audit.reference)).content.decode()
+    assert 'href="/staff/audits/AU-2026-000003/">Internal audit AU-2026-000003</a>' in page
+    page = client.get(detail(from_review.reference)).content.decode()
+    assert 'href="/staff/reviews/MR-2026-000001/">Management review MR-2026-000001</a>' in page
