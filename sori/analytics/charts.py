@@ -84,8 +84,14 @@ def _label(table: Table, key: str) -> str:
     return str(table.column(key).label)
 
 
+# Checking each spec against the Vega-Lite schema costs more than computing the dashboard's
+# figures; the specs come from the fixed builders below, which the tests check with this on
+# (tests/integration/analytics/test_figures_dashboards.py).
+VALIDATE = False
+
+
 def _config(chart: alt.TopLevelMixin, table: Table, description: str) -> dict[str, Any]:
-    spec: dict[str, Any] = chart.properties(description=description).to_dict()
+    spec: dict[str, Any] = chart.properties(description=description).to_dict(validate=VALIDATE)
     spec["config"] = {
         "font": FONT_FAMILY,
         "axis": {"labelFont": FONT_FAMILY, "titleFont": FONT_FAMILY, "labelFontSize": 11},

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sori.accounts.models import Unit
-from sori.analytics import spc
+from sori.analytics import figures, spc
 from sori.analytics.filters import month_after, period_bounds, scoped, time_zone
 from sori.analytics.models import ExposureFigure, SignalReview
 from sori.complaints.models import Category, Complaint
@@ -268,7 +268,10 @@ def _top_categories() -> dict[int, str]:
 
 
 def _monthly_counts(
-    rows: QuerySet[Complaint], dimension: Dimension, months: Sequence[dt.date]
+    rows: QuerySet[Complaint],
+    dimension: Dimension,
+    months: Sequence[dt.date],
+    plan: figures.Plan | None = None,
 ) -> dict[str, dict[dt.date, int]]:
     """chart key → month → complaints received, in one grouped aggregate.
 
@@ -278,9 +281,11 @@ def _monthly_counts(
     complaints). Grouping is by the category or unit id; categories roll up to their top-level
     category here, over the category table, not over complaints.
     """
+    column = {Dimension.CATEGORY: "category_id", Dimension.UNIT: "unit_id"}.get(dimension)
+    if plan is not None:
+        return _figure_counts(plan, dimension, column, months)
     start, end = period_bounds(months[0], _month_end(months[-1]))
     rows = rows.filter(received_at__gte=start, received_at__lt=end, status__in=_COUNTED)
-    column = {Dimension.CATEGORY: "category_id", Dimension.UNIT: "unit_id"}.get(dimension)
     bucketed = rows.annotate(bucket=_month_bucket(months))
     counts: dict[str, dict[dt.date, int]] = defaultdict(dict)
     if column is None:
@@ -301,6 +306,32 @@ def _monthly_counts(
         key = f"{dimension.value}:{codes[row[column]]}"
         month = months[row["bucket"]]
         counts[key][month] = counts[key].get(month, 0) + row["n"]
+    return counts
+
+
+def _figure_counts(
+    plan: figures.Plan, dimension: Dimension, column: str | None, months: Sequence[dt.date]
+) -> dict[str, dict[dt.date, int]]:
+    """``_monthly_counts`` from the pre-aggregated figures (ISO 10002 8.4: same counts)."""
+    by = ("day",) if column is None else ("day", column)
+    found = figures.daily(plan, months[0], _month_end(months[-1]), ("received",), by=by)
+    codes: dict[int, str] = {}
+    if dimension is Dimension.CATEGORY:
+        codes = _top_categories()
+    elif dimension is Dimension.UNIT:
+        codes = dict(Unit.objects.values_list("pk", "code"))
+    counts: dict[str, dict[dt.date, int]] = defaultdict(dict)
+    for key, values in found.items():
+        if not values["received"]:
+            continue
+        if column is None:
+            name = Dimension.ALL.value
+        elif key[1] is None:
+            continue  # no category or unit: on no chart of that dimension
+        else:
+            name = f"{dimension.value}:{codes[key[1]]}"
+        month = key[0].replace(day=1)
+        counts[name][month] = counts[name].get(month, 0) + values["received"]
     return counts
 
 
@@ -483,7 +514,7 @@ def control_charts(
     check_span(dimension, months)
     chosen = Dimension(dimension)
     span = span_months(months)
-    counts = _monthly_counts(scoped(viewer), chosen, span)
+    counts = _monthly_counts(scoped(viewer), chosen, span, figures.plan(viewer))
     keys = [Dimension.ALL.value] if chosen is Dimension.ALL else sorted(counts)
     return ControlCharts(
         dimension=chosen.value, months=span, series=_assemble(chosen, span, counts, keys)
@@ -493,7 +524,10 @@ def control_charts(
 def chart_series(*, viewer: Actor, key: str, months: int = DEFAULT_MONTHS) -> Series:
     """One chart, recomputed from today's figures (to check a signal before acting on it)."""
     check_span(Dimension.ALL, months)
-    dimension, _code = parse_chart_key(key)
+    dimension, code = parse_chart_key(key)
     span = span_months(months)
-    counts = _monthly_counts(series_complaints(viewer, key), dimension, span)
+    rows = series_complaints(viewer, key)
+    plan = figures.plan(viewer, category=code if dimension is Dimension.CATEGORY else "",
+                        unit=code if dimension is Dimension.UNIT else "")  # fmt: skip
+    counts = _monthly_counts(rows, dimension, span, plan)
     return _assemble(dimension, span, counts, [key])[0]

@@ -117,7 +117,10 @@ def received_between(since: dt.datetime | None, until: dt.datetime, prefix: str 
 
 
 def open_counts(
-    rows: QuerySet[Complaint], windows: list[Window], extra: dict[str, Any] | None = None
+    rows: QuerySet[Complaint],
+    windows: list[Window],
+    extra: dict[str, Any] | None = None,
+    ended_counts: list[int] | None = None,
 ) -> tuple[list[int], dict[str, Any]]:
     """For each window (cut, since, until): its complaints still open at ``cut``.
 
@@ -132,14 +135,35 @@ def open_counts(
         return [], {}
 
     latest = max(until for _cut, _since, until in windows)
-    totals = rows.filter(received_at__lt=latest).aggregate(
-        **{
-            f"{kind}{i}": Count("pk", filter=received_between(since, until) & narrower)
-            for i, (cut, since, until) in enumerate(windows)
-            for kind, narrower in (("r", Q()), ("c", Q(closed_at__lt=cut)))
-        },
-        **(extra or {}),
-    )
+    if extra:
+        totals = rows.filter(received_at__lt=latest).aggregate(
+            **{
+                f"{kind}{i}": Count("pk", filter=received_between(since, until) & narrower)
+                for i, (cut, since, until) in enumerate(windows)
+                for kind, narrower in (("r", Q()), ("c", Q(closed_at__lt=cut)))
+            },
+            **extra,
+        )
+    else:
+        # Received − closed before the cut = those not closed before it: only the complaints
+        # still open or closed after the earliest cut are read (the closed_at index finds them).
+        earliest = min(cut for cut, _since, _until in windows)
+        totals = (
+            rows.filter(received_at__lt=latest)
+            .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=earliest))
+            .aggregate(
+                **{
+                    f"r{i}": Count(
+                        "pk", filter=received_between(since, until) & ~Q(closed_at__lt=cut)
+                    )
+                    for i, (cut, since, until) in enumerate(windows)
+                }
+            )
+        )
+        totals.update({f"c{i}": 0 for i in range(len(windows))})
+    if ended_counts is not None:  # from the pre-aggregated figures (dashboard_figures.ended)
+        counts = [totals[f"r{i}"] - totals[f"c{i}"] - ended_counts[i] for i in range(len(windows))]
+        return counts, {name: totals[name] for name in extra or {}}
     # Both are final: such a complaint's status says so, which narrows the search by index.
     ended_rows = rows.filter(status__in=ENDED_STATUSES, received_at__lt=latest)
     ended = ComplaintEvent.objects.filter(

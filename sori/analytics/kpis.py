@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sori.analytics import figures, kpi_figures
 from sori.analytics import kpi_queries as queries
 from sori.analytics.catalogue import CATALOGUE, UNAVAILABLE, Direction, Kpi
 from sori.analytics.exposure import customers_in
@@ -185,19 +186,32 @@ def kpis(
         product=product or "",
     )
     start, end = period_bounds(period_from, period_to)
+    narrowed = bool(unit or category or channel or product) or not _sees_every_complaint(viewer)
+    # ISO 10002 8.4 at scale: the pre-aggregated figures answer when they can (same counts).
+    plan = figures.plan(
+        viewer, unit=unit or "", category=category or "", channel=channel or "",
+        product=product or "",
+    )  # fmt: skip
+    if plan is None:
+        counts = queries.complaint_counts(rows, start, end)
+        timers = queries.timer_counts(rows, start, end)
+        durations = queries.durations(rows, start, end)
+    else:
+        counts = kpi_figures.complaint_counts(plan, period_from, period_to)
+        timers = kpi_figures.timer_counts(plan, period_from, period_to)
+        durations = (
+            queries.durations(rows, start, end)
+            if plan.narrowed
+            else kpi_figures.durations(plan, period_from, period_to)
+        )
+    approximate = plan is not None and not plan.narrowed
     values = _values(
-        queries.complaint_counts(rows, start, end),
-        queries.timer_counts(rows, start, end),
+        counts,
+        timers,
         queries.referral_counts(rows, period_from, period_to),
-        queries.durations(rows, start, end),
+        durations,
         customers,
-        queries.improvement_counts(
-            rows,
-            start,
-            end,
-            narrowed=bool(unit or category or channel or product)
-            or not _sees_every_complaint(viewer),
-        ),
+        queries.improvement_counts(rows, start, end, narrowed=narrowed),
     )
     report = []
     for kpi in CATALOGUE:
@@ -219,7 +233,9 @@ def kpis(
                 status=_status(kpi, value),
                 available=available,
                 direction=kpi.direction.value,
-                formula=str(kpi.formula),
+                formula=kpi_figures.approximate_formula(kpi.code, str(kpi.formula))
+                if approximate
+                else str(kpi.formula),
                 iso_clause=kpi.iso_clause,
                 owner_role=kpi.owner_role,
             )

@@ -137,3 +137,30 @@ class RecurringGroup(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.fingerprint
+
+
+# The pre-aggregated figures live in their own module (derived data, rebuilt at will).
+from sori.analytics.figure_models import (  # noqa: E402
+    DailyFigure,
+    DurationBin,
+    EndedComplaint,
+    FigureState,
+    ReopenDay,
+    RootCauseFigure,
+    TimerFigure,
+)
+
+__all__ = [
+    "DailyFigure",
+    "DurationBin",
+    "EndedComplaint",
+    "ExposureFigure",
+    "FigureState",
+    "GroupKind",
+    "RecurringGroup",
+    "ReopenDay",
+    "RootCauseFigure",
+    "SignalDecision",
+    "SignalReview",
+    "TimerFigure",
+]

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from sori.analytics import dashboard_figures as figures
 from sori.analytics import dashboard_parts as parts
 from sori.analytics.filters import AnalyticsFilter, filtered
 from sori.analytics.tables import Column, Table
@@ -65,8 +66,14 @@ def categories(viewer: Actor, spec: AnalyticsFilter) -> Table:
     """Pareto of categories: top-level ones, or those just below the chosen category (8.2)."""
     rows = filtered(viewer, spec)
     start, end = spec.bounds()
-    found = (
-        rows.filter(parts.received(start, end))
+    plan = figures.plan(viewer, spec)
+    found: Iterable[dict[str, Any]] = (
+        [
+            {"category_id": pk, "n": n}
+            for pk, n in figures.grouped(plan, spec, "category_id").items()
+        ]
+        if plan is not None
+        else rows.filter(parts.received(start, end))
         .values("category_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -118,12 +125,18 @@ def root_causes(viewer: Actor, spec: AnalyticsFilter) -> Table:
     """Pareto of root causes at the top level of the taxonomy, with those not recorded (8.2)."""
     rows = filtered(viewer, spec)
     start, end = spec.bounds()
-    found = (
-        rows.filter(parts.received(start, end))
-        .values("root_cause_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    plan = figures.plan(viewer, spec)
+    found: Iterable[dict[str, Any]]
+    if plan is not None and plan.category_ids is None:  # the cause figures have no category
+        by_cause = figures.root_causes(plan, spec)
+        found = [{"root_cause_id": pk, "n": n} for pk, n in by_cause.items()]
+    else:
+        found = (
+            rows.filter(parts.received(start, end))
+            .values("root_cause_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
     nodes = {cause.pk: cause for cause in RootCause.objects.all()}
     up = _roll_up({pk: cause.parent_id for pk, cause in nodes.items()}, None)
     totals: dict[int, int] = {}

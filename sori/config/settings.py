@@ -201,6 +201,9 @@ SORI_SLA_SWEEP_SECONDS = env.integer("SORI_SLA_SWEEP_SECONDS", 60)
 SORI_RECURRING_SCAN_SECONDS = env.integer("SORI_RECURRING_SCAN_SECONDS", 21600)
 SORI_RECURRING_MAX_TEXTS = env.integer("SORI_RECURRING_MAX_TEXTS", 20000)
 SORI_RECURRING_RETURNING_MIN = env.integer("SORI_RECURRING_RETURNING_MIN", 3)
+# ISO 10002 8.4: how often ``sori worker`` brings the dashboards' pre-aggregated figures up to
+# date (the days changed since its last run); between runs, older days may lag by this much.
+SORI_FIGURES_SECONDS = env.integer("SORI_FIGURES_SECONDS", 300)
 # Days from an improvement action's implementation to its effectiveness check (ISO 10002 8.7).
 SORI_EFFECTIVENESS_CHECK_DAYS = env.integer("SORI_EFFECTIVENESS_CHECK_DAYS", 90)
 # A directory of fonts for charts rendered as PNG (Korean labels need a Korean font).
