@@ -183,3 +183,20 @@ def kpi_finding(ctx: Context, code: str, *, extra: dict[str, str] | None = None)
     if status is Status.STALE:
         summary += " " + _("(target not met)")
     return Finding(status, summary, details)
+
+
+def kpi_details(ctx: Context, *codes: str) -> dict[str, str]:
+    """One line per KPI (name → value, counted, target), for a clause that rests on several: the
+    numbers of each stay apart, as on the dashboard."""
+    details = {}
+    for code in codes:
+        value = ctx.kpi(code)
+        shown = show_percent(value.value) if value.unit == "percent" else (
+            "—" if value.value is None else f"{value.value:g}")  # fmt: skip
+        parts = [shown]
+        if value.numerator is not None and value.denominator is not None:
+            parts.append(f"{value.numerator:g} / {value.denominator:g}")
+        if value.target is not None:
+            parts.append(_("target %(target)s") % {"target": f"{value.target:g}"})
+        details[value.name] = "; ".join(parts)
+    return details

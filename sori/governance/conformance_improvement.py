@@ -80,9 +80,14 @@ def satisfaction(ctx: Context) -> Finding:
 
 
 def monitoring(ctx: Context) -> Finding:
-    """8.4: the KPI catalogue has documented formulas and targets, and values for the period."""
+    """8.4: the KPI catalogue has documented formulas and targets, and values for the period;
+    missing when no indicator measured anything."""
     targeted = sum(1 for kpi in CATALOGUE if kpi.target is not None)
-    values = [value for value in ctx.report.kpis if value.available and value.value is not None]
+    # A count of zero (nothing received, nothing open) measures nothing; a share needs something
+    # to count. Without this an empty installation would show the monitoring as present.
+    values = [value for value in ctx.report.kpis
+              if value.available and value.value is not None
+              and (value.value or value.denominator)]  # fmt: skip
     missed = [value.name for value in values if value.status == "not_met"]
     details = {_("indicators"): str(len(CATALOGUE)), _("with a target"): str(targeted),
                _("with a value in the period"): str(len(values)),

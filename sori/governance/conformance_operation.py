@@ -22,6 +22,7 @@ from sori.governance.conformance_base import (
     Finding,
     Link,
     Status,
+    kpi_details,
     kpi_finding,
     percent,
     show_percent,
@@ -109,9 +110,10 @@ def responsiveness(ctx: Context) -> Finding:
     """4.6 (KS 4.4): acknowledged and decided on time (both KPIs)."""
     ack = acknowledgement(ctx)
     decided = kpi_finding(ctx, "decided_on_time")
+    details = {**kpi_details(ctx, "acknowledged_on_time", "decided_on_time"),
+               _("missed"): ack.details[_("missed")]}  # fmt: skip
     return Finding(worst(ack.status, decided.status), f"{ack.summary} {decided.summary}",
-                   {**ack.details, **{k: v for k, v in decided.details.items()
-                                      if k not in ack.details}}, ack.links)  # fmt: skip
+                   details, ack.links)  # fmt: skip
 
 
 def timeliness(ctx: Context) -> Finding:
@@ -119,7 +121,8 @@ def timeliness(ctx: Context) -> Finding:
     decided = kpi_finding(ctx, "decided_on_time")
     closed = kpi_finding(ctx, "closed_on_time")
     return Finding(worst(decided.status, closed.status), f"{decided.summary} {closed.summary}",
-                   decided.details, (_dashboard(ctx),))  # fmt: skip
+                   kpi_details(ctx, "decided_on_time", "closed_on_time"),
+                   (_dashboard(ctx),))  # fmt: skip
 
 
 def objectivity(ctx: Context) -> Finding:
@@ -233,7 +236,7 @@ def communication(ctx: Context) -> Finding:
 
 
 def receipt(ctx: Context) -> Finding:
-    """7.2: complaints recorded with a unique reference."""
+    """7.2: complaints recorded with a unique reference (present, or missing with none)."""
     rows = _received(ctx)
     total = rows.count()
     unique = rows.values("reference").distinct().count()
@@ -241,9 +244,10 @@ def receipt(ctx: Context) -> Finding:
     links = (_queue(ctx, _("Complaints received in the period")),)
     if not total:
         return Finding(Status.MISSING, _("No complaint received in the period."), details, links)
-    status = Status.PRESENT if unique == total else Status.STALE
-    return Finding(status, _("%(count)d complaints received, %(unique)d unique references.")
-                   % {"count": total, "unique": unique}, details, links)  # fmt: skip
+    # The reference is unique in the database, so there is no "short" case to report.
+    return Finding(Status.PRESENT, _("%(count)d complaints received, %(unique)d unique "
+                                     "references.") % {"count": total, "unique": unique},
+                   details, links)  # fmt: skip
 
 
 def tracking(ctx: Context) -> Finding:

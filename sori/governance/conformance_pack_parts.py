@@ -258,8 +258,8 @@ def review_members(ctx: Context) -> list[Member]:
 def _review_pdf(ctx: Context, review: ManagementReview) -> bytes:
     """The review pack as ``review_pack.review_pdf`` prints it, from its HTML with e-mail
     addresses and phone numbers masked first (a PDF cannot be masked afterwards)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     module = importlib.import_module("sori.governance.review_pack")
     page = module.review_pack_html(viewer=ctx.reader, review=review, for_print=True)
