@@ -61,6 +61,21 @@ def _note(label: Any, required_message: Any, help_text: Any = "") -> forms.CharF
     )
 
 
+def _kind_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Kind"),
+        # Not given (an older page): a new action is corrective, an edit leaves it as it is.
+        required=False,
+        choices=ActionKind.choices,
+        initial=ActionKind.CORRECTIVE.value,
+        help_text=_(
+            "Corrective: removes the cause of a problem found. Preventive: removes the cause of "
+            "a problem that could happen. Improvement: makes the process or the service better."
+        ),
+        error_messages={"invalid_choice": _("Choose corrective, preventive or improvement.")},
+    )
+
+
 class ActionFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
@@ -125,18 +140,7 @@ class NewActionForm(forms.Form):
         initial=ActionSource.OTHER.value,
         error_messages={"invalid_choice": _("Choose where the action comes from.")},
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        # Not given (an older page): a new action is corrective, an edit leaves it as it is.
-        required=False,
-        choices=ActionKind.choices,
-        initial=ActionKind.CORRECTIVE.value,
-        help_text=_(
-            "Corrective: removes the cause of a problem found. Preventive: removes the cause of "
-            "a problem that could happen. Improvement: makes the process or the service better."
-        ),
-        error_messages={"invalid_choice": _("Choose corrective, preventive or improvement.")},
-    )
+    kind = _kind_field()
     complaints = forms.CharField(
         label=_("Complaints behind it"),
         required=False,
@@ -164,18 +168,7 @@ class NewActionForm(forms.Form):
 
 
 class EditActionForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        # Not given (an older page): a new action is corrective, an edit leaves it as it is.
-        required=False,
-        choices=ActionKind.choices,
-        initial=ActionKind.CORRECTIVE.value,
-        help_text=_(
-            "Corrective: removes the cause of a problem found. Preventive: removes the cause of "
-            "a problem that could happen. Improvement: makes the process or the service better."
-        ),
-        error_messages={"invalid_choice": _("Choose corrective, preventive or improvement.")},
-    )
+    kind = _kind_field()
     description = forms.CharField(
         label=_("What will be done and why"),
         required=False,
