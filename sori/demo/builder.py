@@ -30,6 +30,8 @@ from sori.core.errors import Conflict, InvalidInput
 from sori.core.models import ExternalDisputeBody, Organisation
 from sori.demo import data
 from sori.demo.data import CategoryNode
+from sori.demo.governance import demo_governance
+from sori.demo.milestones import GovernanceHistory
 from sori.demo.plan import COMPLAINANT, REFERRAL_OUTCOME, SUBMIT, Plan, plan_demo, working_time
 from sori.demo.policy import publish_demo_policy
 from sori.messaging import services as messaging
@@ -114,9 +116,12 @@ def build_demo(*, actor: Actor, count: int = DEFAULT_COUNT, seed: int = DEFAULT_
             actors = _staff(actor=actor, units=units)
             # ISO 10002 5.2: the approved, published policy the portal shows.
             publish_demo_policy(staff=actors)
+        # ISO 10002 5.4, 6.4, 8.5–8.7: appointments, training, actions, audit and review, each
+        # written at its own moment between the complaints' steps.
+        governance = demo_governance(staff=actors, start=setup_at, now=now)
         # The demo's complainants are fictional and its events in the past: no emails.
         with messaging.suppressed():
-            _run(plans, actors)
+            _run(plans, actors, governance)
             # Deadlines that passed while the demo's history was written are marked missed,
             # so the queue and the workspace show overdue complaints as they would be.
             sweep_timers()
@@ -261,8 +266,9 @@ def _referral_outcome(reference: str, plan: Plan, actor: Actor, moment: dt.datet
     )
 
 
-def _run(plans: list[Plan], staff: dict[str, Actor]) -> None:
-    """Every step of every complaint, in time order, each at its own moment."""
+def _run(plans: list[Plan], staff: dict[str, Actor], governance: GovernanceHistory) -> None:
+    """Every step of every complaint, in time order, each at its own moment, with the
+    governance milestones that fall between them."""
     actors = {**staff, "system": SYSTEM, "email": EMAIL_GATEWAY}
     steps = sorted(
         (
@@ -274,6 +280,7 @@ def _run(plans: list[Plan], staff: dict[str, Actor]) -> None:
     )
     references: dict[int, str] = {}
     for moment, _index, number, plan in steps:
+        governance.until(moment)
         step = plan.steps[number]
         with clock.frozen_at(moment):
             if step.event == SUBMIT:
@@ -294,3 +301,4 @@ def _run(plans: list[Plan], staff: dict[str, Actor]) -> None:
                 event_data = EventData(note=note, into_reference=references[plan.merge_into])
             who = complainant_actor(reference) if step.actor == COMPLAINANT else actors[step.actor]
             transition_complaint(actor=who, reference=reference, event=step.event, data=event_data)
+    governance.until(None)
