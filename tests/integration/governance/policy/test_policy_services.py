@@ -8,6 +8,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from sori.accounts.models import Role
 from sori.audit.models import AuditEntry
@@ -51,7 +52,7 @@ def top(make_staff):
 
 def test_publishing_an_unapproved_version_is_refused(manager):
     version = drafted(manager)
-    with pytest.raises(Conflict) as refused:
+    with translation.override("en"), pytest.raises(Conflict) as refused:
         publish_policy_version(actor=manager, number=version.number, effective_from=TODAY)
     assert refused.value.code == "not_approved"
     assert "approved by top management" in refused.value.message
