@@ -11,12 +11,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
+from sori.analytics import figure_queries as fq
 from sori.analytics import figures
 from sori.analytics.dashboard_parts import Bucket
 from sori.analytics.filters import AnalyticsFilter
 from sori.analytics.models import EndedComplaint
+from sori.complaints.models import Complaint
 from sori.core.actors import Actor
 
 
@@ -25,6 +27,13 @@ def plan(viewer: Actor, spec: AnalyticsFilter) -> figures.Plan | None:
         viewer, unit=spec.unit, category=spec.category, channel=spec.channel,
         product=spec.product,
     )  # fmt: skip
+
+
+def indexed(viewer: Actor, spec: AnalyticsFilter, rows: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """A handler's complaints as their unit's plus a list of their own elsewhere: the same set
+    as ``visible()``'s (ISO 10002 4.10), which the indexes serve (the live tables read it)."""
+    p = plan(viewer, spec)
+    return p.complaints() if p is not None and p.extra_ids is not None else rows
 
 
 def _bucket_of(buckets: Sequence[Bucket]) -> Any:
@@ -121,4 +130,14 @@ def ended(p: figures.Plan, windows: Sequence[tuple[dt.datetime, dt.datetime | No
             for i, (cut, since, until) in enumerate(windows)
         }
     )  # fmt: skip
-    return [found[f"e{i}"] for i in range(len(windows))]
+    counts = [found[f"e{i}"] for i in range(len(windows))]
+    extra = p.extra()
+    if extra is not None:  # a handler's complaints outside their unit, counted live (few)
+        ends = fq.ended_complaints(extra, max(cut for cut, _s, _u in windows))
+        for i, (cut, since, until) in enumerate(windows):
+            counts[i] += sum(
+                1
+                for _pk, received, first_end, *_rest in ends
+                if first_end < cut and received < until and (since is None or received >= since)
+            )
+    return counts

@@ -119,7 +119,7 @@ def trend(viewer: Actor, spec: AnalyticsFilter) -> Table:
 
 def ageing(viewer: Actor, spec: AnalyticsFilter) -> Table:
     """Complaints open at the end of the period (or now), by days since receipt (7.3, 8.4)."""
-    rows = filtered(viewer, spec)
+    rows = figures.indexed(viewer, spec, filtered(viewer, spec))
     cut, day, is_now = parts.cut(spec)
     windows: list[parts.Window] = []
     for low, high in AGE_BUCKETS:
@@ -181,7 +181,7 @@ def ageing(viewer: Actor, spec: AnalyticsFilter) -> Table:
 
 def sla(viewer: Actor, spec: AnalyticsFilter) -> Table:
     """Stage clocks met and missed in the period, and those still running past due (4.15, 7.3)."""
-    rows = filtered(viewer, spec)
+    rows = figures.indexed(viewer, spec, filtered(viewer, spec))
     start, end = spec.bounds()
     cut, _day, _is_now = parts.cut(spec)
     ended = parts.between("stopped_at", start, end) & Q(

@@ -93,11 +93,14 @@ def _key(row: dict[str, Any]) -> Key:
     return (row["day"], row["u"], row["c"], row["ch"])
 
 
-def complaint_figures(ranges: Ranges) -> dict[Key, dict[str, Any]]:
-    """DailyFigure's columns per key: five GROUP BYs, one per cohort date."""
+def complaint_figures(
+    ranges: Ranges, complaints: QuerySet[Complaint] | None = None
+) -> dict[Key, dict[str, Any]]:
+    """DailyFigure's columns per key: five GROUP BYs, one per cohort date (over ``complaints``,
+    all when None)."""
     found: dict[Key, dict[str, Any]] = defaultdict(dict)
     kept = ~Q(status=Status.MERGED)
-    complaints = Complaint.objects.all()
+    complaints = Complaint.objects.all() if complaints is None else complaints
     received = _grouped(
         complaints.filter(within("received_at", ranges)).annotate(day=local_day("received_at")),
         received=Count("pk", filter=kept),
@@ -158,17 +161,22 @@ def complaint_figures(ranges: Ranges) -> dict[Key, dict[str, Any]]:
     return found
 
 
-def timer_figures(ranges: Ranges) -> dict[tuple[Key, str], dict[str, int]]:
+def timer_figures(
+    ranges: Ranges, complaints: QuerySet[Complaint] | None = None
+) -> dict[tuple[Key, str], dict[str, int]]:
     """TimerFigure's columns per key and stage: clocks ended (by stop day), extended (by day)."""
     found: dict[tuple[Key, str], dict[str, int]] = defaultdict(dict)
-    ended = Timer.objects.filter(
+    timers = Timer.objects.all()
+    if complaints is not None:
+        timers = timers.filter(complaint__in=complaints.values("pk"))
+    ended = timers.filter(
         within("stopped_at", ranges),
         stopped_at__isnull=False,
         state__in=[TimerState.MET, TimerState.MISSED],
     ).annotate(day=local_day("stopped_at"))
-    extended = Timer.objects.filter(
-        within("extended_at", ranges), extended_at__isnull=False
-    ).annotate(day=local_day("extended_at"))
+    extended = timers.filter(within("extended_at", ranges), extended_at__isnull=False).annotate(
+        day=local_day("extended_at")
+    )
     for rows in (
         _grouped(ended, "complaint__", ("stage",), met=Count("pk", filter=Q(state=TimerState.MET)),
                  ended=Count("pk")),
@@ -182,10 +190,13 @@ def timer_figures(ranges: Ranges) -> dict[tuple[Key, str], dict[str, int]]:
     return found
 
 
-def root_cause_figures(ranges: Ranges) -> dict[tuple[Key, int | None], int]:
+def root_cause_figures(
+    ranges: Ranges, complaints: QuerySet[Complaint] | None = None
+) -> dict[tuple[Key, int | None], int]:
     """Complaints received (merged not counted) per day, unit, channel and root cause."""
     rows = (
-        Complaint.objects.filter(within("received_at", ranges))
+        (Complaint.objects.all() if complaints is None else complaints)
+        .filter(within("received_at", ranges))
         .exclude(status=Status.MERGED)
         .annotate(day=local_day("received_at"))
         .values("day", "root_cause_id", u=F("unit_id"), ch=F("channel"))

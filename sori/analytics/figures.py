@@ -1,9 +1,11 @@
 """Reading the pre-aggregated figures (ISO 10002 8.4): sums of stored rows plus the live days.
 
-A filter can be answered from the figures when the viewer sees every complaint (handlers and
-investigators see their unit plus their own assignments: they keep the live queries) and it
-narrows only by the figures' dimensions (unit, category, channel; not the product), and the
-figures have been built in the organisation's current time zone. Then every period is summed
+A filter can be answered from the figures when the viewer sees every complaint, or is a handler
+or investigator with a unit (``sori.complaints.scope.visible``: their unit, plus the complaints
+assigned to them or with an investigation task of theirs): then their unit's stored rows plus a
+live count of the few complaints of the second part not in their unit (disjoint, so the sums
+add up to the live path's); and it narrows only by the figures' dimensions (unit, category,
+channel; not the product), and the figures have been built in the organisation's current time zone. Then every period is summed
 from stored rows for the days before ``built_through`` — month rows for the whole months, day
 rows for the rest — and from the same grouped queries run live (``sori.analytics.figure_queries``)
 for the days since, so the figures and the live path count the same complaints.
@@ -22,6 +24,7 @@ from django.db.models import Max, Min, Q, QuerySet, Sum
 from sori.accounts.models import Unit
 from sori.analytics import figure_queries as fq
 from sori.analytics.figure_models import ALL, DAY, MONTH
+from sori.analytics.figure_scope import scoped_extra
 from sori.analytics.filters import month_after, time_zone
 from sori.analytics.models import (
     DailyFigure,
@@ -47,6 +50,35 @@ class Plan:
     unit_id: int | None
     category_ids: tuple[int, ...] | None
     channel: str
+    # A scoped viewer's complaints outside ``unit_id`` (assigned to them or with their task):
+    # counted live over the whole period and added to the unit's stored rows.
+    extra_ids: tuple[int, ...] | None = None
+
+    def extra(self) -> QuerySet[Complaint] | None:
+        """The scoped viewer's complaints outside the unit, narrowed like the plan (or None)."""
+        if not self.extra_ids:
+            return None
+        found = Complaint.objects.filter(pk__in=self.extra_ids)
+        if self.category_ids is not None:
+            found = found.filter(category_id__in=self.category_ids)
+        if self.channel:
+            found = found.filter(channel=self.channel)
+        return found
+
+    def complaints(self) -> QuerySet[Complaint]:
+        """The complaints the plan counts (a scoped viewer's: their unit's plus the extra ones)."""
+        found = Complaint.objects.all()
+        if self.unit_id is not None:
+            found = found.filter(Q(unit_id=self.unit_id) | Q(pk__in=self.extra_ids or ()))
+        if self.category_ids is not None:
+            found = found.filter(category_id__in=self.category_ids)
+        if self.channel:
+            found = found.filter(channel=self.channel)
+        return found
+
+    @staticmethod
+    def whole(first: dt.date, last: dt.date) -> fq.Ranges:
+        return [(midnight(first), midnight(last + ONE_DAY))]
 
     @property
     def narrowed(self) -> bool:
@@ -124,8 +156,14 @@ def plan(
     viewer: Actor, *, unit: str = "", category: str = "", channel: str = "", product: str = ""
 ) -> Plan | None:
     """How to answer from the figures, or None when the live queries must (see the module)."""
-    if product.strip() or not sees_every_complaint(viewer):
+    if product.strip():
         return None
+    extra_ids: tuple[int, ...] | None = None
+    if not sees_every_complaint(viewer):
+        scoped = scoped_extra(viewer, unit)
+        if scoped is None:
+            return None
+        unit, extra_ids = scoped
     built = (
         FigureState.objects.filter(pk=1, time_zone=str(time_zone()))
         .values_list("built_through", flat=True)
@@ -144,7 +182,10 @@ def plan(
                 Q(code=category) | Q(parent__code=category) | Q(parent__parent__code=category)
             ).values_list("pk", flat=True)
         )
-    return Plan(built=built, unit_id=unit_id, category_ids=category_ids, channel=channel)
+    return Plan(
+        built=built, unit_id=unit_id, category_ids=category_ids, channel=channel,
+        extra_ids=extra_ids,
+    )  # fmt: skip
 
 
 # --- sums --------------------------------------------------------------------------------------
@@ -177,6 +218,10 @@ def daily(
         for key, values in fq.complaint_figures(ranges).items():
             if p.keeps(key):
                 _add(found, _by(key, by), values, columns)
+    extra = p.extra() if live else None
+    if extra is not None:
+        for key, values in fq.complaint_figures(p.whole(first, last), extra).items():
+            _add(found, _by(key, by), values, columns)
     return found
 
 
@@ -222,7 +267,22 @@ def open_at(p: Plan, cuts: Sequence[dt.datetime]) -> list[int]:
                         - values.get("ended", 0)
                     )
         answer.append(count)
+    extra = p.extra()
+    if extra is not None and cuts:
+        answer = [n + m for n, m in zip(answer, _open_at(extra, cuts), strict=True)]
     return answer
+
+
+def _open_at(complaints: QuerySet[Complaint], cuts: Sequence[dt.datetime]) -> list[int]:
+    """The open counts' definition (received − closed − withdrawn or merged) over a few complaints."""
+    first_end = {pk: when for pk, _r, when, *_rest in fq.ended_complaints(complaints, max(cuts))}
+    rows = list(complaints.values_list("pk", "received_at", "closed_at"))
+    return [
+        sum(received < cut for _pk, received, _closed in rows)
+        - sum(closed is not None and closed < cut for _pk, _received, closed in rows)
+        - sum(when < cut for when in first_end.values())
+        for cut in cuts
+    ]
 
 
 def timers(
@@ -239,6 +299,10 @@ def timers(
         for (key, stage), values in fq.timer_figures(ranges).items():
             if p.keeps(key):
                 _add(found, stage, values, columns)
+    extra = p.extra()
+    if extra is not None:
+        for (_key, stage), values in fq.timer_figures(p.whole(first, last), extra).items():
+            _add(found, stage, values, columns)
     return found
 
 
@@ -254,6 +318,10 @@ def root_causes(p: Plan, first: dt.date, last: dt.date) -> dict[int | None, int]
         for ((day, unit, _c, channel), cause), n in fq.root_cause_figures(ranges).items():
             if p.keeps((day, unit, None, channel)):
                 found[cause] += n
+    extra = p.extra()
+    if extra is not None:
+        for (_key, cause), n in fq.root_cause_figures(p.whole(first, last), extra).items():
+            found[cause] += n
     return dict(found)
 
 
@@ -300,10 +368,17 @@ def reopened(p: Plan, first: dt.date, last: dt.date) -> int:
     )
     ranges = p.live(first, last)
     if not ranges:
-        return stored.values("complaint_id").distinct().count()
+        return stored.values("complaint_id").distinct().count() + _reopened_extra(p, first, last)
     live = {pk for pk, _day in fq.reopen_days(complaints, ranges)}
     found = set(stored.values_list("complaint_id", flat=True).distinct())
-    return len(found | live)
+    return len(found | live) + _reopened_extra(p, first, last)
+
+
+def _reopened_extra(p: Plan, first: dt.date, last: dt.date) -> int:
+    extra = p.extra()
+    if extra is None:
+        return 0
+    return len({pk for pk, _day in fq.reopen_days(extra, p.whole(first, last))})
 
 
 def percentile(bins: dict[int, fq.Bin], fraction: float) -> float | None:

@@ -197,6 +197,9 @@ def kpis(
         timers = queries.timer_counts(rows, start, end)
         durations = queries.durations(rows, start, end)
     else:
+        if plan.extra_ids is not None:
+            # A handler's complaints, the same set as ``visible()``'s, in a form the indexes serve.
+            rows = plan.complaints()
         counts = kpi_figures.complaint_counts(plan, period_from, period_to)
         timers = kpi_figures.timer_counts(plan, period_from, period_to)
         durations = (

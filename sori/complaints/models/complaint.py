@@ -379,6 +379,9 @@ class Complaint(models.Model):
             models.Index(
                 fields=["acknowledged_at", "received_at"], name="complaint_acknowledged_idx"
             ),
+            # ISO 10002 8.4: the pre-aggregated figures' job finds the complaints changed since
+            # its last run (sori.analytics.services.figures).
+            models.Index(fields=["updated_at"], name="complaint_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -402,6 +405,11 @@ class ComplaintEvent(models.Model):
         ordering = ["occurred_at", "id"]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
+        indexes = [
+            # ISO 10002 8.4: reopenings, withdrawals and merges in a period (the figures' live
+            # days and their job) without reading the whole timeline.
+            models.Index(fields=["kind", "occurred_at"], name="complaintevent_kind_time_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind}"

@@ -16,7 +16,7 @@ from sori.analytics import figures
 from sori.analytics.kpis import kpis
 from sori.analytics.models import DailyFigure, FigureState
 from sori.analytics.services.figures import rebuild_figures, refresh_figures
-from sori.complaints.models import Complaint
+from sori.complaints.models import Complaint, InvestigationTask
 from sori.complaints.workflow import Event
 from sori.core import clock
 from sori.core.actors import SYSTEM
@@ -95,12 +95,50 @@ def test_a_change_is_counted_after_the_job_runs_again(book):
     assert stale["closed"][0] == live["closed"][0] + 1
 
 
-def test_a_handler_and_a_product_filter_keep_the_live_path(book):
+def test_a_product_filter_or_another_unit_keeps_the_live_path(book):
     with clock.frozen_at(at(4, 10)):
         rebuild_figures(actor=SYSTEM)
-    assert figures.plan(book.north_handler) is None
     assert figures.plan(book.manager, product="택배") is None
     assert figures.plan(book.manager, unit="north") is not None
+    # A handler: their unit from the figures; another unit holds only their own, read live.
+    assert figures.plan(book.north_handler) is not None
+    assert figures.plan(book.north_handler, unit="south") is None
+
+
+def give_north_handler_work_elsewhere(book, refs):
+    """Complaints outside north made the north handler's (``visible()``'s other parts): two
+    assigned (one of them with no unit), one through an investigation task, one both."""
+    handler = book.north_handler.user_id
+    for ref in refs["assigned"]:
+        Complaint.objects.filter(reference=ref).update(assignee_id=handler)
+    for ref in refs["task"]:
+        InvestigationTask.objects.create(
+            complaint=Complaint.objects.get(reference=ref), title="현장 확인", owner_id=handler,
+            created_by_id=book.manager.user_id, created_at=at(3, 1),
+        )  # fmt: skip
+
+
+HANDLER_FILTERS = [{}, {"unit": "north"}, {"category": "billing"}, {"channel": "email"}]
+
+
+def test_a_handlers_kpis_from_the_figures_equal_the_live_computation(book):
+    by_letter = {c.received_at: c.reference for c in Complaint.objects.all()}
+    c, d, f, r = (by_letter[at(3, 12)], by_letter[at(3, 20)], by_letter[at(3, 30)],
+                  by_letter[at(3, 5)])  # fmt: skip
+    give_north_handler_work_elsewhere(book, {"assigned": [c, d, f], "task": [r, c]})
+    when = at(4, 10)
+    cases = [(p, flt) for p in (MARCH, FEB_MAR) for flt in HANDLER_FILTERS]
+    FigureState.objects.filter(pk=1).update(built_through=None)
+    live = [_report(book.north_handler, p, when, **flt) for p, flt in cases]
+    FigureState.objects.filter(pk=1).delete()
+    with clock.frozen_at(dt.datetime(2025, 3, 20, tzinfo=dt.UTC)):
+        rebuild_figures(actor=SYSTEM)  # the days from 03-20 on are read live
+    assert len(figures.plan(book.north_handler).extra_ids) == 4
+    for (period, flt), expected in zip(cases, live, strict=True):
+        _assert_same(expected, _report(book.north_handler, period, when, **flt), narrowed=True)
+    # The handler sees more than north: the extra complaints were counted.
+    north = _report(book.north_handler, MARCH, when, unit="north")
+    assert live[0]["received"][0] > north["received"][0]
 
 
 def test_the_percentile_formula_says_it_is_approximate_when_read_from_the_figures(book):
