@@ -33,7 +33,7 @@ from sori.analytics.kpis import KpiValue, kpis
 from sori.analytics.paretos import categories, root_causes
 from sori.analytics.tables import Column, Table
 from sori.complaints.models import Channel
-from sori.complaints.queue.filters import OPEN
+from sori.complaints.queue.filters import MISSABLE_STAGES, OPEN
 from sori.core import clock
 from sori.core.actors import Actor
 from sori.sla.models import Stage, Timer, TimerState
@@ -217,10 +217,24 @@ def sla(viewer: Actor, spec: AnalyticsFilter) -> Table:
         for stage, n in late.items():
             by_stage.setdefault(stage, {"met": 0, "missed": 0, "overdue": n})
     table_rows = []
+    drill: list[str | None] = []
+    missable = {value for value, _label in MISSABLE_STAGES}
     for stage in Stage:
         row = by_stage.get(stage.value)
         if row is None:
             continue
+        # ISO 10002 7.4, 4.15: the complaints behind the misses, where the queue can list them.
+        drill.append(
+            parts.query(
+                spec,
+                state="any",
+                missed=stage.value,
+                missed_from=spec.period_from,
+                missed_to=spec.period_to,
+            )
+            if stage.value in missable
+            else None
+        )
         table_rows.append({
             "stage": str(stage.label),
             "met": row["met"],
@@ -239,11 +253,12 @@ def sla(viewer: Actor, spec: AnalyticsFilter) -> Table:
             Column("percent_met", _("Met (%)"), "percent"),
         ],
         rows=table_rows,
-        # The queue lists complaints, not stage clocks: no set of these rows can be shown there.
-        drill=[None] * len(table_rows),
+        drill=drill,
+        drill_column="missed",
         note=_(
             "Met and missed: clocks that stopped in the period. Running and overdue: clocks "
-            "still running past their deadline at the end of the period (or now)."
+            "still running past their deadline at the end of the period (or now). A missed "
+            "count opens the complaints whose clock for that stage stopped late."
         ),
     )
 
