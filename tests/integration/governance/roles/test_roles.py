@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from sori.accounts.models import Role
 from sori.audit.models import AuditEntry
@@ -40,7 +41,7 @@ def _warnings() -> set[str]:
 
 
 def test_the_system_check_warns_when_no_representative_is_appointed(everyone):
-    with clock.frozen_at(NOW):
+    with clock.frozen_at(NOW), translation.override("en"):
         messages = check_roles()
     assert [message.id for message in messages] == ["sori.governance.W001"]
     assert "representative" in messages[0].msg
