@@ -25,6 +25,8 @@ def test_the_home_page_works_by_keyboard(live_server, browser_page):
     focused = browser_page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == "#main"
     browser_page.keyboard.press("Enter")
+    # Following the link changes the address a moment later: wait for it rather than race it.
+    browser_page.wait_for_url("**/ko/#main")
     assert browser_page.url.endswith("#main")
     # Tabbing on reaches the language switch; following it keeps the visitor on the same page.
     for _ in range(10):
