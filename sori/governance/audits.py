@@ -16,11 +16,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from sori.accounts.models import Role, StaffProfile
+from sori.accounts.models import Role, StaffProfile, Unit
 from sori.analytics.filters import period_bounds
 from sori.audit.models import AuditEntry
 from sori.complaints.models import (
     Attachment,
+    Category,
     Complaint,
     ComplaintEvent,
     ConflictDeclaration,
@@ -325,6 +326,15 @@ def auditor_choices() -> list[tuple[int, str]]:
         (pk, f"{' '.join(p for p in (first, last) if p) or username} ({roles.get(role, role)})")
         for pk, username, first, last, role in users
     ]
+
+
+def scope_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The units and active categories an audit's scope may be narrowed to, as (id, label)."""
+    units = [(unit.pk, str(unit)) for unit in Unit.objects.order_by("code")]
+    categories = [
+        (category.pk, category.label) for category in Category.objects.filter(active=True)
+    ]
+    return units, categories
 
 
 def programme_choices() -> list[tuple[int, str]]:

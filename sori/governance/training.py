@@ -30,6 +30,18 @@ from sori.governance.models import Course, Enforcement, TrainingRecord, Training
 from sori.governance.services.training import can_keep_training
 
 
+def training_record(*, user_id: int, record_id: int) -> TrainingRecord:
+    """One person's training record, to correct it (6.4)."""
+    entry = (
+        TrainingRecord.objects.select_related("course", "user")
+        .filter(pk=record_id, user_id=user_id)
+        .first()
+    )
+    if entry is None:
+        raise NotFound(_("There is no such training record."))
+    return entry
+
+
 @dataclass(frozen=True)
 class PersonTotal:
     user_id: int

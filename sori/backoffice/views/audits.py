@@ -30,7 +30,6 @@ from sori.backoffice.forms.audits import (
     FindingForm,
     ProgrammeForm,
 )
-from sori.complaints.models import Category
 from sori.core.errors import DomainError, Forbidden, NotFound
 from sori.governance import audits as selectors
 from sori.governance.services import audit_findings, audit_samples
@@ -54,14 +53,13 @@ def refusal(request: StaffRequest, error: DomainError) -> HttpResponse:
 
 
 def _audit_form(*args: Any, **kwargs: Any) -> AuditForm:
-    from sori.accounts.models import Unit
-
+    units, categories = selectors.scope_choices()
     return AuditForm(
         *args,
         auditors=selectors.auditor_choices(),
         programmes=selectors.programme_choices(),
-        units=[(u.pk, str(u)) for u in Unit.objects.order_by("code")],
-        categories=[(c.pk, c.label) for c in Category.objects.filter(active=True)],
+        units=units,
+        categories=categories,
         **kwargs,
     )
 

@@ -29,7 +29,12 @@ from sori.governance.services.training import (
     delete_training,
     record_training,
 )
-from sori.governance.training import course_choices, person_training, training_overview
+from sori.governance.training import (
+    course_choices,
+    person_training,
+    training_overview,
+    training_record,
+)
 
 
 class YearForm(forms.Form):
@@ -126,14 +131,10 @@ def _correct_page(
 
 
 def _entry(user_id: int, record_id: int) -> TrainingRecord:
-    entry = (
-        TrainingRecord.objects.select_related("course", "user")
-        .filter(pk=record_id, user_id=user_id)
-        .first()
-    )
-    if entry is None:
-        raise Http404(_("There is no such training record."))
-    return entry
+    try:
+        return training_record(user_id=user_id, record_id=record_id)
+    except NotFound as missing:
+        raise Http404(missing.message) from missing
 
 
 @require_http_methods(["GET", "POST"])
