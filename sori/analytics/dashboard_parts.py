@@ -19,7 +19,7 @@ from django.http import QueryDict
 
 from sori.analytics.filters import AnalyticsFilter, month_after, time_zone
 from sori.complaints.models import Complaint, ComplaintEvent
-from sori.complaints.workflow import Event, Status
+from sori.complaints.workflow import ENDED_STATUSES, ENDING_EVENTS, Status
 from sori.core import clock
 
 # A period this short is shown week by week; longer ones month by month.
@@ -106,8 +106,6 @@ def closed(start: dt.datetime, end: dt.datetime) -> Q:
 
 # A window: complaints received in [since, until) (``since`` None: ever), counted at ``cut``.
 Window = tuple[dt.datetime, dt.datetime | None, dt.datetime]
-ENDINGS = (Event.WITHDRAW.value, Event.MERGE.value)
-ENDED_STATUSES = (Status.WITHDRAWN.value, Status.MERGED.value)
 
 
 def received_between(since: dt.datetime | None, until: dt.datetime, prefix: str = "") -> Q:
@@ -167,7 +165,7 @@ def open_counts(
     # Both are final: such a complaint's status says so, which narrows the search by index.
     ended_rows = rows.filter(status__in=ENDED_STATUSES, received_at__lt=latest)
     ended = ComplaintEvent.objects.filter(
-        kind__in=ENDINGS,
+        kind__in=ENDING_EVENTS,
         occurred_at__lt=max(cut for cut, _since, _until in windows),
         complaint__in=ended_rows.values("pk"),
     ).aggregate(

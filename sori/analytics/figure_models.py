@@ -99,11 +99,13 @@ class RootCauseFigure(FigureKey):
 
 
 class DurationBin(models.Model):
-    """How many complaints of a cohort took ``hour`` whole hours since receipt (for medians and
-    the 90th percentile of the whole organisation; a narrowed view reads live rows)."""
+    """How many complaints of a cohort took ``hour`` whole hours since receipt, per unit (for the
+    medians and 90th percentiles of the whole organisation or of a unit — a handler's view; a view
+    narrowed by category or channel reads live rows)."""
 
     grain = models.CharField(max_length=1, choices=GRAINS)
     day = models.DateField()
+    unit_id = models.BigIntegerField(null=True)
     measure = models.CharField(max_length=12)  # acknowledge, decide, close
     hour = models.IntegerField()
     count = models.IntegerField(default=0)
@@ -115,7 +117,7 @@ class DurationBin(models.Model):
         indexes = [models.Index(fields=["grain", "day"], name="analytics_durbin_idx")]
 
     def __str__(self) -> str:
-        return f"{self.grain} {self.day} {self.measure} {self.hour}h"
+        return f"{self.grain} {self.day} {self.unit_id} {self.measure} {self.hour}h"
 
 
 class ReopenDay(models.Model):

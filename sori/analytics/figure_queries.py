@@ -40,13 +40,11 @@ from sori.analytics.kpi_queries import (
     repeat_exists,
 )
 from sori.complaints.models import Complaint, ComplaintEvent, Outcome
-from sori.complaints.workflow import Event, Status
+from sori.complaints.workflow import ENDED_STATUSES, ENDING_EVENTS, Event, Status
 from sori.sla.models import Timer, TimerState
 
 Ranges = list[tuple[dt.datetime, dt.datetime]] | None
 Key = tuple[dt.date, int | None, int | None, str]
-ENDINGS = (Event.WITHDRAW.value, Event.MERGE.value)
-ENDED_STATUSES = (Status.WITHDRAWN.value, Status.MERGED.value)
 # The duration histogram's resolution: whole hours since receipt (docs/analytics.md).
 BIN_SECONDS = 3600
 MEASURES = ("acknowledge", "decide", "close")
@@ -137,7 +135,7 @@ def complaint_figures(
         redress_total=Sum("remedy_amount"),
     )
     first_end = Subquery(
-        ComplaintEvent.objects.filter(complaint=OuterRef("pk"), kind__in=ENDINGS)
+        ComplaintEvent.objects.filter(complaint=OuterRef("pk"), kind__in=ENDING_EVENTS)
         .order_by("occurred_at")
         .values("occurred_at")[:1]
     )
@@ -209,9 +207,13 @@ def root_cause_figures(
 Bin = tuple[int, float, float]  # count, shortest, longest (seconds)
 
 
-def duration_bins(ranges: Ranges) -> dict[tuple[dt.date, str, int], Bin]:
-    """(count, shortest, longest) per (day, measure, whole hours since receipt)."""
-    found: dict[tuple[dt.date, str, int], Bin] = {}
+def duration_bins(
+    ranges: Ranges, complaints: QuerySet[Complaint] | None = None
+) -> dict[tuple[dt.date, int | None, str, int], Bin]:
+    """(count, shortest, longest) per (day, unit, measure, whole hours since receipt), over
+    ``complaints`` (all when None)."""
+    found: dict[tuple[dt.date, int | None, str, int], Bin] = {}
+    complaints = Complaint.objects.all() if complaints is None else complaints
     for measure, column, cohort in (
         ("acknowledge", "acknowledged_at", Q()),
         ("decide", "decision_issued_at", Q()),
@@ -222,9 +224,9 @@ def duration_bins(ranges: Ranges) -> dict[tuple[dt.date, str, int], Bin]:
         seconds = seconds_between("received_at", column)
         hours = Cast(Floor(seconds / BIN_SECONDS, output_field=FloatField()), IntegerField())
         rows = (
-            Complaint.objects.filter(within(column, ranges), **{f"{column}__isnull": False})
+            complaints.filter(within(column, ranges), **{f"{column}__isnull": False})
             .annotate(day=local_day(column), hour=hours)
-            .values("day", "hour")
+            .values("day", "unit_id", "hour")
             .annotate(
                 n=Count("pk", filter=cohort),
                 low=Min(seconds, filter=cohort),
@@ -234,7 +236,8 @@ def duration_bins(ranges: Ranges) -> dict[tuple[dt.date, str, int], Bin]:
         )
         for row in rows:
             if row["n"]:
-                found[(row["day"], measure, row["hour"])] = (row["n"], row["low"], row["high"])
+                key = (row["day"], row["unit_id"], measure, row["hour"])
+                found[key] = (row["n"], row["low"], row["high"])
     return found
 
 
@@ -257,7 +260,7 @@ def ended_complaints(complaints: QuerySet[Complaint] | None, before: dt.datetime
     """(complaint, received, first ended, unit, category, channel) of the withdrawn or merged
     complaints among these (all when None) that ended before ``before``."""
     first_end = Subquery(
-        ComplaintEvent.objects.filter(complaint=OuterRef("pk"), kind__in=ENDINGS)
+        ComplaintEvent.objects.filter(complaint=OuterRef("pk"), kind__in=ENDING_EVENTS)
         .order_by("occurred_at")
         .values("occurred_at")[:1]
     )

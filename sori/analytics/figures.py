@@ -84,6 +84,12 @@ class Plan:
     def narrowed(self) -> bool:
         return self.unit_id is not None or self.category_ids is not None or bool(self.channel)
 
+    @property
+    def histogram_answers(self) -> bool:
+        """The duration histogram is kept per unit only: the percentiles of a view narrowed by
+        category or channel are computed live (exactly) instead."""
+        return self.category_ids is None and not self.channel
+
     def rows(self, model: type[Any], first: dt.date, last: dt.date, split_at: Iterable[dt.date] = (),
              by: Sequence[str] = ()) -> QuerySet[Any] | None:  # fmt: skip
         """``model``'s stored rows for the built days of [first, last] (None if there are none).
@@ -94,7 +100,7 @@ class Plan:
         if first > last:
             return None
         whole = not self.narrowed and not set(by) & {"unit_id", "category_id", "channel"}
-        grain = ALL if whole and model is not DurationBin else MONTH
+        grain = ALL if whole else MONTH
         found: QuerySet[Any] = model.objects.filter(_days(first, last, set(split_at), grain))
         if self.unit_id is not None:
             found = found.filter(unit_id=self.unit_id)
@@ -326,7 +332,11 @@ def root_causes(p: Plan, first: dt.date, last: dt.date) -> dict[int | None, int]
 
 
 def duration_bins(p: Plan, first: dt.date, last: dt.date) -> dict[str, dict[int, fq.Bin]]:
-    """(count, shortest, longest) per whole hour since receipt, per measure (not narrowed)."""
+    """(count, shortest, longest) per whole hour since receipt, per measure: the unit's (or the
+    whole organisation's) stored bins, the days not built yet and a handler's complaints outside
+    their unit read live. Only for a plan the histogram answers (``histogram_answers``)."""
+    if not p.histogram_answers:
+        raise ValueError("the duration histogram has no category or channel")
     found: dict[str, dict[int, fq.Bin]] = {measure: {} for measure in fq.MEASURES}
 
     def add(measure: str, hour: int, n: int, low: float, high: float) -> None:
@@ -345,7 +355,14 @@ def duration_bins(p: Plan, first: dt.date, last: dt.date) -> dict[str, dict[int,
             add(row["measure"], row["hour"], row["n"] or 0, row["low"], row["high"])
     ranges = p.live(first, last)
     if ranges:
-        for (_day, measure, hour), (n, low, high) in fq.duration_bins(ranges).items():
+        for (_day, unit, measure, hour), (n, low, high) in fq.duration_bins(ranges).items():
+            if p.unit_id is None or unit == p.unit_id:
+                add(measure, hour, n, low, high)
+    extra = p.extra()
+    if extra is not None:  # disjoint from the unit's: added to its bins
+        for (_d, _u, measure, hour), (n, low, high) in fq.duration_bins(
+            p.whole(first, last), extra
+        ).items():
             add(measure, hour, n, low, high)
     return found
 

@@ -3,8 +3,9 @@
 ``kpis()`` calls these instead of ``kpi_queries`` when ``sori.analytics.figures.plan`` says the
 filter can be answered from the figures; the dicts have the same keys, so the KPI catalogue's
 arithmetic is one. Counts and sums are the same numbers as the live queries'; the medians and
-90th percentiles of the whole organisation come from an hourly histogram (within one hour of the
-exact value, the formula text says so) — a narrowed view computes them live, exactly.
+90th percentiles of the whole organisation or of a unit (a handler's view too) come from an hourly
+histogram (within one hour of the exact value, the formula text says so) — a view narrowed by
+category or channel computes them live, exactly.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def timer_counts(p: figures.Plan, period_from: dt.date, period_to: dt.date) -> d
 
 
 def durations(p: figures.Plan, period_from: dt.date, period_to: dt.date) -> dict[str, float | None]:
-    """``kpi_queries.durations``' dict from the hourly histogram (whole organisation only)."""
+    """``kpi_queries.durations``' dict from the hourly histogram (no category or channel)."""
     bins = figures.duration_bins(p, period_from, period_to)
     answer: dict[str, float | None] = {}
     for measure in MEASURES:

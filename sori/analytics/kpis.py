@@ -203,11 +203,12 @@ def kpis(
         counts = kpi_figures.complaint_counts(plan, period_from, period_to)
         timers = kpi_figures.timer_counts(plan, period_from, period_to)
         durations = (
-            queries.durations(rows, start, end)
-            if plan.narrowed
-            else kpi_figures.durations(plan, period_from, period_to)
+            kpi_figures.durations(plan, period_from, period_to)
+            if plan.histogram_answers
+            else queries.durations(rows, start, end)
         )
-    approximate = plan is not None and not plan.narrowed
+    # The medians and 90th percentiles read from the hourly histogram say so (≈).
+    approximate = plan is not None and plan.histogram_answers
     values = _values(
         counts,
         timers,

@@ -93,6 +93,11 @@ EVENT_LABELS: dict[Event, Promise] = {
     Event.MERGE: _("merge into another complaint"),
 }
 
+# Withdrawal and merging end a complaint without a closure date: the first such line of its
+# timeline says when (the analysis's "open at a moment", ISO 10002 8.2, 8.4).
+ENDING_EVENTS = (Event.WITHDRAW.value, Event.MERGE.value)
+ENDED_STATUSES = (Status.WITHDRAWN.value, Status.MERGED.value)
+
 
 class Reaction(StrEnum):
     ACCEPTED = "accepted"

@@ -127,8 +127,17 @@ def _day_rows(ranges: fq.Ranges) -> tuple[list[Any], ...]:
         for ((day, unit, _category, channel), cause), n in fq.root_cause_figures(ranges).items()
     ]
     bins = [
-        DurationBin(grain=DAY, day=day, measure=measure, hour=hour, count=n, low=low, high=high)
-        for (day, measure, hour), (n, low, high) in fq.duration_bins(ranges).items()
+        DurationBin(
+            grain=DAY,
+            day=day,
+            unit_id=unit,
+            measure=measure,
+            hour=hour,
+            count=n,
+            low=low,
+            high=high,
+        )
+        for (day, unit, measure, hour), (n, low, high) in fq.duration_bins(ranges).items()
     ]
     return daily, timers, causes, bins
 
@@ -137,7 +146,7 @@ MODELS: tuple[tuple[type[Any], tuple[str, ...], tuple[str, ...]], ...] = (
     (DailyFigure, ("unit_id", "category_id", "channel"), fq.COMPLAINT_COLUMNS),
     (TimerFigure, ("unit_id", "category_id", "channel", "stage"), fq.TIMER_COLUMNS),
     (RootCauseFigure, ("unit_id", "channel", "root_cause_id"), ("received",)),
-    (DurationBin, ("measure", "hour"), ("count",)),
+    (DurationBin, ("unit_id", "measure", "hour"), ("count",)),
 )
 
 
@@ -163,8 +172,6 @@ def _months(months: set[dt.date] | None) -> None:
         rows.delete()
         others = tuple(k for k in keys if k not in DIMENSIONS)
         for grain, by in ((MONTH, keys), (ALL, others)):
-            if grain == ALL and others == keys:
-                continue  # no dimension to sum away (the duration bins)
             summed = (
                 days.annotate(month=TruncMonth("day"))
                 .values("month", *by)

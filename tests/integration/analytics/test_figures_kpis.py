@@ -37,9 +37,14 @@ def _report(viewer, period, when, **filters):
     return {k.code: (k.value, k.numerator, k.denominator, k.status) for k in report.kpis}
 
 
-def _assert_same(live, built, narrowed):
+def _exact(flt):
+    """The percentiles are read from the histogram (per unit) unless a category or channel is set."""
+    return bool(flt.get("category") or flt.get("channel"))
+
+
+def _assert_same(live, built, exact):
     for code, value in live.items():
-        if code.startswith(("median_days", "p90_days")) and not narrowed:
+        if code.startswith(("median_days", "p90_days")) and not exact:
             # From the hourly histogram: within one hour of the exact value.
             assert (value[0] is None) == (built[code][0] is None), code
             if value[0] is not None:
@@ -56,7 +61,7 @@ def _compare(book, when, periods=(MARCH, FEB_MAR), filters=FILTERS):
     with clock.frozen_at(when):
         rebuild_figures(actor=SYSTEM)
     for (period, flt), expected in zip(cases, live, strict=True):
-        _assert_same(expected, _report(book.manager, period, when, **flt), narrowed=bool(flt))
+        _assert_same(expected, _report(book.manager, period, when, **flt), exact=_exact(flt))
 
 
 def test_every_kpi_from_the_figures_equals_the_live_computation(book):
@@ -73,7 +78,7 @@ def test_the_days_not_built_yet_are_read_live(book):
     FigureState.objects.filter(pk=1).update(built_through=None)
     live = _report(book.manager, MARCH, at(4, 10))
     FigureState.objects.filter(pk=1).update(built_through=live_state.built_through)
-    _assert_same(live, _report(book.manager, MARCH, at(4, 10)), narrowed=False)
+    _assert_same(live, _report(book.manager, MARCH, at(4, 10)), exact=False)
 
 
 def test_a_change_is_counted_after_the_job_runs_again(book):
@@ -90,7 +95,7 @@ def test_a_change_is_counted_after_the_job_runs_again(book):
     live = _report(book.manager, MARCH, at(4, 12))
     FigureState.objects.filter(pk=1).update(built_through=summary.built_through)
     built = _report(book.manager, MARCH, at(4, 12))
-    _assert_same(live, built, narrowed=False)
+    _assert_same(live, built, exact=False)
     # Before the job ran, the stored March still held E's undone closure.
     assert stale["closed"][0] == live["closed"][0] + 1
 
@@ -135,7 +140,7 @@ def test_a_handlers_kpis_from_the_figures_equal_the_live_computation(book):
         rebuild_figures(actor=SYSTEM)  # the days from 03-20 on are read live
     assert len(figures.plan(book.north_handler).extra_ids) == 4
     for (period, flt), expected in zip(cases, live, strict=True):
-        _assert_same(expected, _report(book.north_handler, period, when, **flt), narrowed=True)
+        _assert_same(expected, _report(book.north_handler, period, when, **flt), exact=_exact(flt))
     # The handler sees more than north: the extra complaints were counted.
     north = _report(book.north_handler, MARCH, when, unit="north")
     assert live[0]["received"][0] > north["received"][0]
@@ -148,6 +153,28 @@ def test_the_percentile_formula_says_it_is_approximate_when_read_from_the_figure
     formulas = {k.code: k.formula for k in report.kpis}
     assert "≈" in formulas["median_days_to_decide"]
     assert "≈" not in formulas["received"]
+
+
+@pytest.mark.parametrize(
+    ("viewer", "flt", "approximate"),
+    [("manager", {"unit": "north"}, True), ("north_handler", {}, True),
+     ("manager", {"category": "delivery"}, False), ("north_handler", {"channel": "email"}, False)],
+)  # fmt: skip
+def test_a_units_percentiles_come_from_its_histogram_and_a_categorys_are_exact(
+    book, viewer, flt, approximate
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with clock.frozen_at(at(4, 10)):
+        rebuild_figures(actor=SYSTEM)
+        with CaptureQueriesContext(connection) as queries:
+            report = kpis(viewer=getattr(book, viewer), period_from=MARCH[0],
+                          period_to=MARCH[1], **flt)  # fmt: skip
+    formulas = {k.code: k.formula for k in report.kpis}
+    assert ("≈" in formulas["p90_days_to_close"]) is approximate
+    histogram = [q for q in queries if "analytics_durationbin" in q["sql"]]
+    assert bool(histogram) is approximate
 
 
 def _received_at(when):
