@@ -83,13 +83,17 @@ def trend(viewer: Actor, spec: AnalyticsFilter) -> Table:
             "open": still_open[i],
         })  # fmt: skip
         drill.append(parts.received_query(spec, bucket.first, bucket.last))
-        # "Open at the end" of the current period is the open queue; earlier ends cannot be shown.
-        open_now = cuts[i] == now
-        open_link = parts.query(spec, state="open", received_to=parts.local_day(now))
+        # "Open at the end" of the current period is the open queue; of an earlier one, the
+        # queue's complaints open at the end of its last day (ISO 10002 8.2).
+        open_link = (
+            parts.query(spec, state="open", received_to=parts.local_day(now))
+            if cuts[i] == now
+            else parts.query(spec, state="any", open_at=bucket.last)
+        )
         links.append({
             "received": drill[-1],
             "closed": parts.closed_query(spec, bucket.first, bucket.last),
-            "open": open_link if open_now else None,
+            "open": open_link,
         })  # fmt: skip
     period_label = _("Week beginning") if grain == "week" else _("Month")
     return Table(
@@ -149,12 +153,11 @@ def ageing(viewer: Actor, spec: AnalyticsFilter) -> Table:
             else _("more than %(days)s days") % {"days": low - 1}
         )
         table_rows.append({"bucket": label, "count": counts[i]})
-        if is_now:
-            first = None if high is None else day - dt.timedelta(days=high)
-            drill.append(parts.query(spec, state="open", received_from=first,
-                                received_to=day - dt.timedelta(days=low)))  # fmt: skip
-        else:
-            drill.append(None)  # the queue shows what is open now, not at a past moment
+        first = None if high is None else day - dt.timedelta(days=high)
+        # Now: the open queue; at a past moment: the complaints open at the end of that day.
+        state = {"state": "open"} if is_now else {"state": "any", "open_at": day}
+        drill.append(parts.query(spec, received_from=first,
+                                 received_to=day - dt.timedelta(days=low), **state))  # fmt: skip
     note = (
         _("Complaints open now, by calendar days since receipt.")
         if is_now

@@ -143,6 +143,17 @@ class QueueFilterForm(forms.Form):
         error_messages={"invalid": _("Enter a date like 2026-03-31.")},
     )
 
+    # ISO 10002 8.2: the dashboards' "open at the end" of a past period.
+    open_at = forms.DateField(
+        label=_("Open at the end of"),
+        required=False,
+        widget=_DATE,
+        help_text=_(
+            "Received by the end of that day and neither closed, withdrawn nor merged by then."
+        ),
+        error_messages={"invalid": _("Enter a date like 2026-03-31.")},
+    )
+
     def __init__(self, data: Any, *, choices: FilterChoices) -> None:
         super().__init__(data)
         fields = self.fields
@@ -205,6 +216,7 @@ class QueueFilterForm(forms.Form):
             missed=data.get("missed") or "",
             missed_from=data.get("missed_from"),
             missed_to=data.get("missed_to"),
+            open_at=data.get("open_at"),
             q=(data.get("q") or "").strip(),
         )
 

@@ -38,6 +38,7 @@ _MORE_FILTERS = (
     "missed",
     "missed_from",
     "missed_to",
+    "open_at",
     "state",
     "status",
 )

@@ -21,8 +21,20 @@ from django.utils.translation import gettext as _
 
 from sori.accounts.models import Role
 from sori.complaints import policies, scope, search
-from sori.complaints.models import Category, Complaint, InvestigationTask, RootCause
-from sori.complaints.workflow import FINAL_STATUSES, OPEN_STATUSES, Status
+from sori.complaints.models import (
+    Category,
+    Complaint,
+    ComplaintEvent,
+    InvestigationTask,
+    RootCause,
+)
+from sori.complaints.workflow import (
+    ENDED_STATUSES,
+    ENDING_EVENTS,
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Status,
+)
 from sori.core import clock
 from sori.core.actors import Actor
 from sori.core.errors import Forbidden
@@ -88,6 +100,7 @@ FILTER_KEYS = (
     "missed",
     "missed_from",
     "missed_to",
+    "open_at",
     "q",
 )
 # ``root_cause=none``: complaints with no root cause recorded (a dashboard's "not recorded" row).
@@ -127,6 +140,9 @@ class QueueFilter:
     missed: str = ""  # a ``sori.sla.models.Stage`` value
     missed_from: dt.date | None = None
     missed_to: dt.date | None = None
+    # ISO 10002 8.2: the complaints open at the end of this day (the dashboards' "open at the
+    # end" of a past period and the backlog ageing at a past moment).
+    open_at: dt.date | None = None
     q: str = ""
 
 
@@ -244,6 +260,21 @@ def _missed_clocks(query: QueueFilter) -> QuerySet[Timer]:
     return clocks
 
 
+def _open_at(day: dt.date) -> Q:
+    """Open at the end of ``day``: the KPI catalogue's "open at a moment" — received by then,
+    not closed by then (current closure), neither withdrawn nor merged by then (the first such
+    line of the timeline; a withdrawn or merged complaint has no closure date)."""
+    cut = _local_midnight(day + dt.timedelta(days=1))
+    ended = ComplaintEvent.objects.filter(
+        complaint_id=OuterRef("pk"), kind__in=ENDING_EVENTS, occurred_at__lt=cut
+    )
+    return (
+        Q(received_at__lt=cut)
+        & ~Q(closed_at__lt=cut)
+        & ~(Q(status__in=ENDED_STATUSES) & Exists(ended))
+    )
+
+
 def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
     """Complaints the viewer may see (4.10), narrowed as asked."""
     state = _state(query.state, query.statuses)
@@ -286,6 +317,8 @@ def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
         queryset = queryset.filter(product_or_service=query.product.strip())
     if query.missed:
         queryset = queryset.filter(Exists(_missed_clocks(query)))
+    if query.open_at:
+        queryset = queryset.filter(_open_at(query.open_at))
     if query.q.strip():
         queryset = search.matching(queryset, query.q, per_row=query.state is State.OPEN)
     return queryset

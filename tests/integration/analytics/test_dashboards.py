@@ -133,8 +133,13 @@ def test_backlog_ageing_at_the_end_of_a_past_period(book):
     # Open at the end of 03-31: I (6 days), E (45), F (39), C (75).
     assert [row["count"] for row in table.rows] == [1, 0, 0, 2, 1, 0]
     assert table.extra == {"as_of": D(2025, 3, 31), "now": False}
-    # The queue shows what is open now, not on a past day.
-    assert table.drill == [None] * 6
+    # The queue's complaints open at the end of that day, received in the bucket's days.
+    oldest_open = QueryDict(table.drill[3])
+    assert (oldest_open["state"], oldest_open["open_at"]) == ("any", "2025-03-31")
+    assert (oldest_open["received_from"], oldest_open["received_to"]) == (
+        "2025-01-30",
+        "2025-02-28",
+    )
 
 
 def test_backlog_ageing_now_links_each_bucket_to_the_open_queue(book):

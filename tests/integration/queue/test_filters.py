@@ -180,6 +180,34 @@ def test_closed_date_range_root_cause_and_product_narrow_as_a_dashboard_drills_d
     assert references(manager, product="정기 배송", **closed) == [march.reference]
 
 
+def test_open_at_the_end_of_a_day_is_the_dashboards_open_at_a_past_moment(book, manager):
+    from sori.complaints.models import ComplaintEvent
+    from sori.complaints.workflow import Event
+
+    received = {"received_at": at(2)}
+    still_open = book.complaint(**received)
+    closed_later = book.complaint(status="closed", closed_at=at(12), **received)
+    closed_before = book.complaint(status="closed", closed_at=at(9), **received)
+    received_after = book.complaint(received_at=at(11))
+    withdrawn_later = book.complaint(status="withdrawn", **received)
+    withdrawn_before = book.complaint(status="withdrawn", **received)
+    for complaint, when in ((withdrawn_later, at(11)), (withdrawn_before, at(9))):
+        ComplaintEvent.objects.filter(complaint=complaint).update(occurred_at=at(2))
+        ComplaintEvent.objects.create(
+            complaint=complaint, kind=Event.WITHDRAW.value, occurred_at=when,
+            from_status="assessed", to_status="withdrawn",
+        )  # fmt: skip
+    # Open at the end of 03-10 (Seoul): received by then, not closed, withdrawn or merged by then.
+    assert set(references(manager, state=State.ANY, open_at=dt.date(2026, 3, 10))) == {
+        still_open.reference, closed_later.reference, withdrawn_later.reference,
+    }  # fmt: skip
+    # The day after, the complaint closed on 03-12 (KST 18:00) is still open at the end of 03-11.
+    assert set(references(manager, state=State.ANY, open_at=dt.date(2026, 3, 11))) == {
+        still_open.reference, closed_later.reference, received_after.reference,
+    }  # fmt: skip
+    assert closed_before.reference in references(manager, state=State.ANY)
+
+
 def test_category_none_is_the_complaints_not_classified_yet(book, manager):
     from sori.complaints.models import Category
 
