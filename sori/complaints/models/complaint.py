@@ -382,6 +382,9 @@ class Complaint(models.Model):
             # ISO 10002 8.4: the pre-aggregated figures' job finds the complaints changed since
             # its last run (sori.analytics.services.figures).
             models.Index(fields=["updated_at"], name="complaint_updated_idx"),
+            # ISO 10002 4.10, 8.4: a handler's complaints outside their unit (the figures add
+            # them to the unit's), answered from the index alone.
+            models.Index(fields=["assignee", "unit"], name="complaint_assignee_unit_idx"),
         ]
 
     def __str__(self) -> str:
