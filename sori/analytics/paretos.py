@@ -101,8 +101,9 @@ def categories(viewer: Actor, spec: AnalyticsFilter) -> Table:
             drill.append(parts.received_query(spec, spec.period_from, spec.period_to,
                                               category="none"))  # fmt: skip
         elif chosen is not None and key == chosen.pk and has_children:
-            # A category in the queue always brings its sub-categories with it.
-            drill.append(None)
+            # The chosen category itself, without the sub-categories the queue would add.
+            drill.append(parts.received_query(spec, spec.period_from, spec.period_to,
+                                              category=chosen.code, category_only="on"))  # fmt: skip
         else:
             drill.append(parts.received_query(spec, spec.period_from, spec.period_to,
                                          category=nodes[key].code))  # fmt: skip

@@ -80,6 +80,9 @@ class QueueFilterForm(forms.Form):
         required=False,
         help_text=_("Includes its sub-categories."),
     )
+    category_only = forms.BooleanField(
+        label=_("This category only, not its sub-categories"), required=False
+    )
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=_choices(_("Any channel"), Channel.choices)
     )
@@ -203,6 +206,7 @@ class QueueFilterForm(forms.Form):
             statuses=tuple(data.get("status") or ()),
             priority=data.get("priority") or "",
             category=data.get("category") or "",
+            category_only=bool(data.get("category_only")) and bool(data.get("category")),
             channel=data.get("channel") or "",
             unit=data.get("unit") or "",
             assignee=data.get("assignee") or "",

@@ -87,6 +87,7 @@ FILTER_KEYS = (
     "status",
     "priority",
     "category",
+    "category_only",
     "channel",
     "unit",
     "assignee",
@@ -124,6 +125,8 @@ class QueueFilter:
     statuses: tuple[str, ...] = ()
     priority: str = ""
     category: str = ""  # a category code; its sub-categories are included
+    # ISO 10002 8.2: the Pareto's "<category> itself" row — that category, not those below it.
+    category_only: bool = False
     channel: str = ""
     unit: str = ""  # a unit code
     assignee: str = ""  # a user id, or UNASSIGNED
@@ -286,9 +289,12 @@ def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
     if query.category == NO_CATEGORY:
         queryset = queryset.filter(category__isnull=True)
     elif query.category:
-        queryset = queryset.filter(
-            _unindexed_in("category_id", _with_descendants(Category, query.category))
+        chosen = (
+            list(Category.objects.filter(code=query.category).values_list("pk", flat=True))
+            if query.category_only
+            else _with_descendants(Category, query.category)
         )
+        queryset = queryset.filter(_unindexed_in("category_id", chosen))
     if query.channel:
         queryset = queryset.filter(channel=query.channel)
     if query.unit:

@@ -165,6 +165,17 @@ def test_every_drill_down_link_shows_as_many_complaints_in_the_queue(book, signe
     assert checked == 35
 
 
+def test_a_categorys_drill_down_links_agree_with_the_queue_its_own_row_too(book, signed_in):
+    client = signed_in(book.manager)
+    page = _get(client, {**PERIOD_QUERY, "category": "delivery"})
+    tables = page_tables(page.content.decode()).tables
+    links = [(text, link) for rows in tables.values() for row in rows
+             for _value, text, link in row if link]  # fmt: skip
+    assert any("category_only=on" in link for _text, link in links)  # "delivery itself"
+    for text, link in links:
+        assert _queue_count(client, link, AFTER) == _count(text), link
+
+
 def test_a_handlers_drill_down_links_agree_with_their_queue(book, signed_in):
     client = signed_in(book.south_handler)
     tables = page_tables(_get(client).content.decode()).tables

@@ -217,6 +217,20 @@ def test_category_none_is_the_complaints_not_classified_yet(book, manager):
     assert references(manager, category="none") == [unclassified.reference]
 
 
+def test_a_category_alone_leaves_out_its_sub_categories(book, manager):
+    from sori.complaints.models import Category
+
+    parent = Category.objects.create(code="bench-delivery", label_ko="배송", label_en="Delivery")
+    child = Category.objects.create(
+        code="bench-delivery-late", parent=parent, label_ko="배송 지연", label_en="Late"
+    )
+    itself = book.complaint(category=parent)
+    late = book.complaint(category=child)
+    assert set(references(manager, category="bench-delivery")) == {itself.reference,
+                                                                   late.reference}  # fmt: skip
+    assert references(manager, category="bench-delivery", category_only=True) == [itself.reference]
+
+
 def test_tabs_my_complaints_my_team_and_all_for_a_handler(book):
     handler = book.worker(Role.HANDLER, username="minji", unit="north")
     investigator = book.worker(Role.INVESTIGATOR, username="jun", unit="south")
