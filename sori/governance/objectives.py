@@ -5,7 +5,9 @@ owner and optionally a scope (unit, category, channel). ``objective_progress`` c
 into months or quarters up to today, takes each one's value from ``sori.analytics.kpis.kpis``
 with the objective's scope and the viewer's, and rates it:
 
-- **green**: the target is met (at or above it when higher is better, at or below when lower is);
+- **green**: the target is met (at or above it when higher is better, at or below when lower is;
+  for an indicator with no better direction — a volume, a share of outcomes — the objective says
+  whether its target is a ceiling or a floor);
 - **amber**: missed, but by no more than the objective's amber margin;
 - **red**: missed by more than the margin;
 - **grey**: no value for the period (nothing to measure, such as no clock stopped).
@@ -39,8 +41,6 @@ from sori.governance.models import ActionStatus, Cadence, ImprovementAction, Obj
 # administrators read them.
 OBJECTIVE_WRITERS = frozenset({Role.COMPLAINTS_MANAGER.value, Role.TOP_MANAGEMENT.value})
 OBJECTIVE_READERS = OBJECTIVE_WRITERS | {Role.AUDITOR.value, Role.ADMINISTRATOR.value}
-# KPIs that need a number the objective does not carry (customers served) cannot be followed.
-NEEDS_MORE_INPUT = frozenset({"received_per_1000_customers"})
 # Upper bounds of targets by measure: percentages and the 1–5 satisfaction score.
 TARGET_LIMITS = {Measure.PERCENT: Decimal("100"), Measure.SCORE: Decimal("5")}
 
@@ -69,14 +69,17 @@ def can_set_objectives(viewer: Actor) -> bool:
 
 
 def usable_kpis() -> list[Kpi]:
-    """KPIs an objective may follow: computed today, with a direction in which they get better."""
-    return [
-        kpi
-        for kpi in CATALOGUE
-        if kpi.code not in UNAVAILABLE
-        and kpi.code not in NEEDS_MORE_INPUT
-        and kpi.direction is not Direction.NEITHER
-    ]
+    """KPIs an objective may follow: every one computed today. Those with no better direction
+    (volumes, outcome shares) need the objective to say which side of its target meets it; the
+    rate per 1,000 customers has a value where the monthly customer figures are entered."""
+    return [kpi for kpi in CATALOGUE if kpi.code not in UNAVAILABLE]
+
+
+def direction_of(objective: Objective, kpi: Kpi | None) -> str:
+    """Which way the objective's indicator gets better: the objective's own say, else the KPI's."""
+    if objective.target_side:
+        return objective.target_side
+    return kpi.direction.value if kpi is not None else ""
 
 
 def rate(value: float | None, target: Decimal, margin: Decimal, direction: str) -> Rag:
@@ -200,9 +203,10 @@ def objective_progress(
             cache[key] = report.by_code()
         found = cache[key].get(objective.kpi_code)
         value = found.value if found is not None and found.available else None
+        direction = direction_of(objective, kpi)
         rag = (
-            rate(value, objective.target, objective.amber_margin, kpi.direction.value)
-            if kpi is not None
+            rate(value, objective.target, objective.amber_margin, direction)
+            if direction in (Direction.HIGHER, Direction.LOWER)
             else Rag.GREY
         )
         results.append(PeriodResult(start=start, end=end, label=label, value=value,
@@ -221,7 +225,7 @@ def objective_progress(
         objective=objective,
         kpi_name=str(kpi.name) if kpi else objective.kpi_code,
         measure=kpi.unit.value if kpi else "",
-        direction=kpi.direction.value if kpi else "",
+        direction=direction_of(objective, kpi),
         formula=str(kpi.formula) if kpi else "",
         periods=results,
         overall=overall.value,

@@ -16,7 +16,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sori.backoffice.forms.action_fields import ActionFieldsForm
-from sori.governance.models import Cadence
+from sori.governance.models import Cadence, TargetSide
 from sori.governance.objectives import ScopeChoices
 from sori.governance.services.objectives import ObjectiveInput
 
@@ -63,6 +63,20 @@ class ObjectiveForm(forms.Form):
     )
     target = _decimal(
         _("Target"), _("Percentages from 0 to 100; days, scores and amounts as numbers.")
+    )
+    # ISO 10002 6.2: a volume or an outcome share has no better direction of its own.
+    target_side = forms.ChoiceField(
+        label=_("Met when the value is"),
+        required=False,
+        choices=[
+            ("", _("as the indicator says (better higher, or lower)")),
+            *TargetSide.choices,
+        ],
+        help_text=_(
+            "Needed for an indicator that is neither better higher nor lower, such as the "
+            "number of complaints received: a ceiling (at or below) or a floor (at or above)."
+        ),
+        error_messages={"invalid_choice": _("Choose from the list.")},
     )
     amber_margin = _decimal(
         _("Amber margin"),
@@ -139,6 +153,7 @@ class ObjectiveForm(forms.Form):
             title=data["title"],
             kpi_code=data["kpi_code"],
             target=data["target"],
+            target_side=data.get("target_side") or "",
             amber_margin=data.get("amber_margin") or Decimal("0"),
             period_from=data["period_from"],
             period_to=data["period_to"],

@@ -144,6 +144,7 @@ def _edit_initial(objective: Objective) -> dict[str, Any]:
         "title": objective.title,
         "kpi_code": objective.kpi_code,
         "target": objective.target,
+        "target_side": objective.target_side,
         "amber_margin": objective.amber_margin,
         "period_from": objective.period_from,
         "period_to": objective.period_to,

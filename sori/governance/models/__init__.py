@@ -16,7 +16,7 @@ from sori.governance.models.audits import (
     FindingKind,
     InternalAudit,
 )
-from sori.governance.models.objectives import Cadence, Objective
+from sori.governance.models.objectives import Cadence, Objective, TargetSide
 from sori.governance.models.policy import PolicyAcknowledgement, PolicyStatus, PolicyVersion
 from sori.governance.models.reviews import (
     DecisionKind,
@@ -58,6 +58,7 @@ __all__ = [
     "PolicyVersion",
     "ReviewDecision",
     "ReviewStatus",
+    "TargetSide",
     "TrainingRecord",
     "TrainingRequirement",
 ]

@@ -12,12 +12,24 @@ class Cadence(models.TextChoices):
     QUARTER = "quarter", _("quarterly")
 
 
+class TargetSide(models.TextChoices):
+    """Which side of the target meets it, for an indicator with no better direction of its own
+    (a volume, an outcome share): a ceiling or a floor the objective sets (ISO 10002 6.2)."""
+
+    AT_MOST = "lower", _("at or below the target")
+    AT_LEAST = "higher", _("at or above the target")
+
+
 class Objective(models.Model):
     """A measurable objective (ISO 10002 6.2): a KPI of the catalogue, a target, a period, an owner."""
 
     title = models.CharField(_("title"), max_length=200)
     kpi_code = models.CharField(_("indicator"), max_length=60)
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    # Empty: the indicator's own direction (better when higher, or lower).
+    target_side = models.CharField(
+        _("met when the value is"), max_length=8, choices=TargetSide.choices, blank=True
+    )
     # How far on the wrong side of the target still counts as amber rather than red.
     amber_margin = models.DecimalField(
         _("amber margin"), max_digits=12, decimal_places=2, default=0

@@ -19,14 +19,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sori.accounts.models import Unit
-from sori.analytics.catalogue import BY_CODE
+from sori.analytics.catalogue import BY_CODE, Direction
 from sori.analytics.filters import MAX_PERIOD_DAYS
 from sori.audit.services import record
 from sori.complaints.models import Category, Channel
 from sori.core import clock
 from sori.core.actors import Actor
 from sori.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from sori.governance.models import ActionSource, Cadence, ImprovementAction, Objective
+from sori.governance.models import (
+    ActionSource,
+    Cadence,
+    ImprovementAction,
+    Objective,
+    TargetSide,
+)
 from sori.governance.objectives import (
     TARGET_LIMITS,
     Rag,
@@ -58,6 +64,8 @@ class ObjectiveInput:
     unit: str = ""
     category: str = ""
     channel: str = ""
+    # ``TargetSide``: needed for an indicator with no better direction of its own.
+    target_side: str = ""
 
 
 def _check_writer(actor: Actor) -> None:
@@ -91,12 +99,29 @@ def _validated(data: ObjectiveInput) -> dict[str, Any]:
         )
     if data.kpi_code not in {kpi.code for kpi in usable_kpis()}:
         raise _invalid(
-            _("Choose an indicator from the list; only indicators with a target direction can "
-              "be followed."),
+            _("Choose an indicator from the list."),
             "unknown_kpi",
             "kpi_code",
         )  # fmt: skip
     kpi = BY_CODE[data.kpi_code]
+    if data.target_side and data.target_side not in TargetSide.values:
+        raise _invalid(_("Choose at or below, or at or above the target."), "invalid_side",
+                       "target_side")  # fmt: skip
+    if kpi.direction is Direction.NEITHER and not data.target_side:
+        raise _invalid(
+            _("This indicator is neither better higher nor lower: say whether the target is a "
+              "ceiling (at or below) or a floor (at or above)."),
+            "side_required",
+            "target_side",
+        )  # fmt: skip
+    if kpi.direction is not Direction.NEITHER and data.target_side not in ("", kpi.direction):
+        raise _invalid(
+            _("This indicator is better when higher: its target is met at or above it.")
+            if kpi.direction is Direction.HIGHER
+            else _("This indicator is better when lower: its target is met at or below it."),
+            "side_contradicts_indicator",
+            "target_side",
+        )
     target = _number(data.target, "target")
     margin = _number(data.amber_margin, "amber_margin")
     if target < 0:
@@ -142,6 +167,7 @@ def _validated(data: ObjectiveInput) -> dict[str, Any]:
         "title": title,
         "kpi_code": data.kpi_code,
         "target": target,
+        "target_side": data.target_side if kpi.direction is Direction.NEITHER else "",
         "amber_margin": margin,
         "period_from": data.period_from,
         "period_to": data.period_to,
@@ -158,6 +184,7 @@ def _audit_data(objective: Objective) -> dict[str, Any]:
         "title": objective.title,
         "kpi": objective.kpi_code,
         "target": str(objective.target),
+        "target_side": objective.target_side,
         "amber_margin": str(objective.amber_margin),
         "from": objective.period_from.isoformat(),
         "to": objective.period_to.isoformat(),

@@ -164,11 +164,11 @@ def test_changing_an_objective_is_audited_and_an_invalid_change_keeps_the_input(
     made = objective(manager.user_id, manager)
 
     refused = client.post(f"{LIST}{made.pk}/edit/",
-                          form_data(manager.user_id, kpi_code="received", title="건수"))  # fmt: skip
+                          form_data(manager.user_id, kpi_code="no_such_kpi", title="건수"))  # fmt: skip
     changed = client.post(f"{LIST}{made.pk}/edit/",
                           form_data(manager.user_id, kpi_code="data_quality", target="90"))  # fmt: skip
 
-    assert refused.status_code == 400  # "received" is not offered: no better direction
+    assert refused.status_code == 400
     assert "Choose an indicator from the list." in refused.content.decode()
     assert 'value="건수"' in refused.content.decode()
     assert changed.status_code == 302
@@ -256,3 +256,20 @@ def test_an_objective_that_does_not_exist_is_a_404(staff_client, db):
     assert (
         response.status_code == 404 and "There is no such objective." in response.content.decode()
     )
+
+
+def test_a_volume_objective_asks_for_a_ceiling_or_a_floor_and_keeps_the_input(staff_client,
+                                                                              seeded):  # fmt: skip
+    client, manager = staff_client(Role.COMPLAINTS_MANAGER, language="en")
+    volume = form_data(manager.user_id, kpi_code="received", title="월 접수 3건 이하", target="3")
+
+    refused = client.post(f"{LIST}new/", volume)
+    made = client.post(f"{LIST}new/", {**volume, "target_side": "lower"})
+
+    html = refused.content.decode()
+    assert refused.status_code == 422  # the service refused it, on the field
+    assert "say whether the target is a ceiling (at or below) or a floor (at or above)" in html
+    assert 'value="월 접수 3건 이하"' in html
+    assert made.status_code == 302
+    detail = client.get(made["Location"]).content.decode()
+    assert "Complaints received" in detail and "at most 3" in detail

@@ -120,6 +120,62 @@ def test_a_lower_is_better_objective_is_green_then_red(seeded, manager):
     assert results(progress)[:2] == [("2026-01", 0.0, Rag.GREEN), ("2026-02", 50.0, Rag.RED)]
 
 
+def test_a_volume_objective_is_a_ceiling_or_a_floor_the_objective_sets(seeded, manager):
+    # Four complaints received in January and four in February (see the module).
+    ceiling = set_objective(
+        actor=manager,
+        data=objective_input(
+            manager.user_id,
+            title="월 접수 3건 이하",
+            kpi_code="received",
+            target=Decimal("3"),
+            target_side="lower",
+            amber_margin=Decimal("1"),
+        ),
+    )
+    floor = set_objective(
+        actor=manager,
+        data=objective_input(
+            manager.user_id,
+            title="월 접수 4건 이상",
+            kpi_code="received",
+            target=Decimal("4"),
+            target_side="higher",
+        ),
+    )
+
+    assert results(objective_progress(viewer=manager, objective=ceiling))[:2] == [
+        ("2026-01", 4.0, Rag.AMBER), ("2026-02", 4.0, Rag.AMBER),
+    ]  # fmt: skip
+    assert results(objective_progress(viewer=manager, objective=floor))[:2] == [
+        ("2026-01", 4.0, Rag.GREEN), ("2026-02", 4.0, Rag.GREEN),
+    ]  # fmt: skip
+    assert objective_progress(viewer=manager, objective=floor).direction == "higher"
+
+
+def test_the_rate_per_thousand_customers_is_grey_until_the_customers_are_entered(seeded, manager):
+    from sori.analytics.models import ExposureFigure
+
+    objective = set_objective(
+        actor=manager,
+        data=objective_input(
+            manager.user_id,
+            kpi_code="received_per_1000_customers",
+            target=Decimal("1"),
+            target_side="lower",
+        ),
+    )
+    assert results(objective_progress(viewer=manager, objective=objective))[0][1:] == (
+        None, Rag.GREY,
+    )  # fmt: skip
+    ExposureFigure.objects.create(month=dt.date(2026, 1, 1), customers=2000)
+
+    # January: 4 received ÷ 2,000 customers × 1,000 = 2 per 1,000, above the ceiling of 1.
+    assert results(objective_progress(viewer=manager, objective=objective))[0] == (
+        "2026-01", 2.0, Rag.RED,
+    )  # fmt: skip
+
+
 def test_a_miss_within_the_amber_margin_is_amber(seeded, manager):
     objective = set_objective(
         actor=manager, data=objective_input(manager.user_id, amber_margin=Decimal("45"))
@@ -204,8 +260,9 @@ def test_the_overview_lists_active_objectives_with_their_progress(seeded, manage
     [
         ({"title": "  "}, "title_required", "title"),
         ({"kpi_code": "no_such_kpi"}, "unknown_kpi", "kpi_code"),
-        ({"kpi_code": "received"}, "unknown_kpi", "kpi_code"),  # no better direction
-        ({"kpi_code": "received_per_1000_customers"}, "unknown_kpi", "kpi_code"),
+        ({"kpi_code": "received"}, "side_required", "target_side"),  # no better direction
+        ({"kpi_code": "received", "target_side": "sideways"}, "invalid_side", "target_side"),
+        ({"target_side": "lower"}, "side_contradicts_indicator", "target_side"),
         ({"target": Decimal("-1")}, "negative_target", "target"),
         ({"target": Decimal("100.5")}, "target_too_high", "target"),
         ({"kpi_code": "satisfaction_score", "target": Decimal("6")}, "target_too_high", "target"),
