@@ -204,9 +204,9 @@ def received_query(spec: AnalyticsFilter, first: dt.date, last: dt.date, **param
                   received_to=last, **params)  # fmt: skip
 
 
-def closed_query(spec: AnalyticsFilter, first: dt.date, last: dt.date) -> str:
+def closed_query(spec: AnalyticsFilter, first: dt.date, last: dt.date, **params: Any) -> str:
     return query(spec, state="closed", status=[Status.CLOSED.value], closed_from=first,
-                  closed_to=last)  # fmt: skip
+                  closed_to=last, **params)  # fmt: skip
 
 
 def share(part: int, whole: int) -> float:

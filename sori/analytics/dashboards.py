@@ -297,7 +297,11 @@ def satisfaction(viewer: Actor, spec: AnalyticsFilter) -> Table:
             "average": None if average is None else round(float(average), 2),
             "response_rate": parts.rate(found[f"answers{i}"], found[f"closed{i}"]),
         })  # fmt: skip
-        links.append({"closed": parts.closed_query(spec, bucket.first, bucket.last)})
+        links.append({
+            "closed": parts.closed_query(spec, bucket.first, bucket.last),
+            # ISO 10002 8.3: the complaints whose complainant answered the survey.
+            "answers": parts.closed_query(spec, bucket.first, bucket.last, survey="answered"),
+        })  # fmt: skip
     return Table(
         key="satisfaction",
         title=_("Satisfaction with complaints handling"),

@@ -12,6 +12,8 @@ from sori.complaints.queue import (
     MISSABLE_STAGES,
     NO_CATEGORY,
     NO_ROOT_CAUSE,
+    SURVEY_ANSWERED,
+    SURVEY_UNANSWERED,
     UNASSIGNED,
     DueState,
     FilterChoices,
@@ -157,6 +159,18 @@ class QueueFilterForm(forms.Form):
         error_messages={"invalid": _("Enter a date like 2026-03-31.")},
     )
 
+    # ISO 10002 8.3: the satisfaction table's survey answers drill down here.
+    survey = forms.ChoiceField(
+        label=_("Satisfaction survey"),
+        required=False,
+        choices=[
+            ("", _("Answered or not")),
+            (SURVEY_ANSWERED, _("Answered")),
+            (SURVEY_UNANSWERED, _("Not answered")),
+        ],
+        error_messages={"invalid_choice": _("Choose from the list.")},
+    )
+
     def __init__(self, data: Any, *, choices: FilterChoices) -> None:
         super().__init__(data)
         fields = self.fields
@@ -221,6 +235,7 @@ class QueueFilterForm(forms.Form):
             missed_from=data.get("missed_from"),
             missed_to=data.get("missed_to"),
             open_at=data.get("open_at"),
+            survey=data.get("survey") or "",
             q=(data.get("q") or "").strip(),
         )
 

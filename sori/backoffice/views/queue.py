@@ -39,6 +39,7 @@ _MORE_FILTERS = (
     "missed_from",
     "missed_to",
     "open_at",
+    "survey",
     "state",
     "status",
 )

@@ -102,6 +102,7 @@ FILTER_KEYS = (
     "missed_from",
     "missed_to",
     "open_at",
+    "survey",
     "q",
 )
 # ``root_cause=none``: complaints with no root cause recorded (a dashboard's "not recorded" row).
@@ -109,6 +110,8 @@ NO_ROOT_CAUSE = "none"
 # ``category=none``: complaints not classified yet (the Pareto's "not classified" row).
 NO_CATEGORY = "none"
 UNASSIGNED = "none"
+# ``survey``: complaints whose complainant answered the satisfaction survey, or did not (8.3).
+SURVEY_ANSWERED, SURVEY_UNANSWERED = "answered", "unanswered"
 # The stages with an "on time" figure (ISO 10002 7.4, 7.3, 7.9): ``missed`` lists their misses.
 MISSABLE_STAGES = tuple(
     (stage.value, stage.label)
@@ -146,6 +149,8 @@ class QueueFilter:
     # ISO 10002 8.2: the complaints open at the end of this day (the dashboards' "open at the
     # end" of a past period and the backlog ageing at a past moment).
     open_at: dt.date | None = None
+    # ISO 10002 8.3: the satisfaction table's survey answers (SURVEY_ANSWERED or _UNANSWERED).
+    survey: str = ""
     q: str = ""
 
 
@@ -325,6 +330,10 @@ def _filtered(viewer: Actor, query: QueueFilter) -> QuerySet[Complaint]:
         queryset = queryset.filter(Exists(_missed_clocks(query)))
     if query.open_at:
         queryset = queryset.filter(_open_at(query.open_at))
+    if query.survey == SURVEY_ANSWERED:
+        queryset = queryset.filter(survey_response__isnull=False)
+    elif query.survey == SURVEY_UNANSWERED:
+        queryset = queryset.filter(survey_response__isnull=True)
     if query.q.strip():
         queryset = search.matching(queryset, query.q, per_row=query.state is State.OPEN)
     return queryset

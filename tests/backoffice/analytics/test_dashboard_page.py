@@ -159,10 +159,11 @@ def test_every_drill_down_link_shows_as_many_complaints_in_the_queue(book, signe
                 assert link.startswith("/staff/queue/?"), link
                 assert _queue_count(client, link, at) == _count(text) == int(value), (key, link)
                 checked += 1
-    # Every count that stands for a set of complaints links to it: 35 cells, the same whether the
+    # Every count that stands for a set of complaints links to it: 39 cells, the same whether the
     # period has ended or not (a past month's "open at the end" and a past backlog use the
-    # queue's "open at the end of"; the current ones the open queue).
-    assert checked == 35
+    # queue's "open at the end of"; the current ones the open queue; survey answers the queue's
+    # "survey answered").
+    assert checked == 39
 
 
 def test_a_categorys_drill_down_links_agree_with_the_queue_its_own_row_too(book, signed_in):

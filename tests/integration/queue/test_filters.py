@@ -217,6 +217,19 @@ def test_category_none_is_the_complaints_not_classified_yet(book, manager):
     assert references(manager, category="none") == [unclassified.reference]
 
 
+def test_survey_answered_or_not(book, manager):
+    from sori.complaints.models import SurveyResponse
+
+    answered = book.complaint(status="closed", closed_at=at(5))
+    unanswered = book.complaint(status="closed", closed_at=at(5))
+    SurveyResponse.objects.create(
+        complaint=answered, process=4, outcome=3, ease=5, submitted_at=at(6)
+    )
+    closed = {"state": State.CLOSED}
+    assert references(manager, survey="answered", **closed) == [answered.reference]
+    assert references(manager, survey="unanswered", **closed) == [unanswered.reference]
+
+
 def test_a_category_alone_leaves_out_its_sub_categories(book, manager):
     from sori.complaints.models import Category
 
