@@ -155,7 +155,7 @@ def ageing(viewer: Actor, spec: AnalyticsFilter) -> Table:
         table_rows.append({"bucket": label, "count": counts[i]})
         first = None if high is None else day - dt.timedelta(days=high)
         # Now: the open queue; at a past moment: the complaints open at the end of that day.
-        state = {"state": "open"} if is_now else {"state": "any", "open_at": day}
+        state: dict[str, Any] = {"state": "open"} if is_now else {"state": "any", "open_at": day}
         drill.append(parts.query(spec, received_from=first,
                                  received_to=day - dt.timedelta(days=low), **state))  # fmt: skip
     note = (

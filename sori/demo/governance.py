@@ -33,7 +33,7 @@ from sori.governance.models import (
     ImprovementAction,
     TrainingRequirement,
 )
-from sori.governance.services import actions, appointments, training
+from sori.governance.services import action_opening, actions, appointments, training
 
 # The actions, the audit of a full quarter and its review need this much history behind "now";
 # a shorter demo (very few complaints) gets the appointments and the training only.
@@ -181,7 +181,7 @@ def _plan_actions(plan: Plan, staff: dict[str, Actor], people: dict[str, int | N
 
 
 def _open(manager: Actor, spec: texts.ActionText, owner_id: int | None, due_on: dt.date) -> None:
-    actions.open_improvement_action(
+    action_opening.open_improvement_action(
         actor=manager,
         title=spec.title,
         description=spec.description,

@@ -2,7 +2,7 @@
 
 ISO 10002 8.2 asks that recurring and systemic problems be found; 8.7 that what is found lead to
 corrective action. A complaints manager or top management either opens an improvement action for
-the group (through ``sori.governance.services.actions.open_improvement_action``, so the action
+the group (through ``sori.governance.services.action_opening.open_improvement_action``, so the action
 has its reference, its audit entry and the group's complaints linked) or dismisses the group with
 a reason. The decision sticks: the scan keeps finding the same group under the same record.
 """
@@ -25,11 +25,8 @@ from sori.core import clock
 from sori.core.actors import Actor
 from sori.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sori.governance.models import ActionSource, ImprovementAction
-from sori.governance.services.actions import (
-    MAX_LINKED_COMPLAINTS,
-    can_open_actions,
-    open_improvement_action,
-)
+from sori.governance.services.action_opening import open_improvement_action
+from sori.governance.services.actions import MAX_LINKED_COMPLAINTS, can_open_actions
 
 MAX_NOTE = 2000
 SOURCES = {

@@ -30,11 +30,8 @@ from sori.core import clock
 from sori.core.actors import Actor
 from sori.core.errors import Conflict, Forbidden, InvalidInput
 from sori.governance.models import ActionSource, ImprovementAction
-from sori.governance.services.actions import (
-    MAX_LINKED_COMPLAINTS,
-    can_open_actions,
-    open_improvement_action,
-)
+from sori.governance.services.action_opening import open_improvement_action
+from sori.governance.services.actions import MAX_LINKED_COMPLAINTS, can_open_actions
 
 MAX_NOTE = 2000
 

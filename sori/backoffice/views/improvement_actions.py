@@ -36,6 +36,7 @@ from sori.core.errors import DomainError, NotFound
 from sori.governance import selectors
 from sori.governance.models import ActionKind, ActionSource, ActionStatus, ImprovementAction
 from sori.governance.services import actions as services
+from sori.governance.services.action_opening import open_improvement_action
 
 FORM_KEYS = ("edit", "start", "implement", "check", "cancel")
 
@@ -124,7 +125,7 @@ def new_action(request: StaffRequest) -> HttpResponse:
             )
         else:
             try:
-                action = services.open_improvement_action(
+                action = open_improvement_action(
                     actor=request.actor,
                     title=data["title"],
                     description=data["description"],

@@ -279,7 +279,7 @@ def _open_at(day: dt.date) -> Q:
     return (
         Q(received_at__lt=cut)
         & ~Q(closed_at__lt=cut)
-        & ~(Q(status__in=ENDED_STATUSES) & Exists(ended))
+        & ~(Q(status__in=ENDED_STATUSES) & Q(Exists(ended)))
     )
 
 

@@ -2,8 +2,8 @@
 check (ISO 10002 8.7, 8.2).
 
 The analysis pages (control-chart signals, recurring groups, objectives) and a single complaint
-all open an action through ``open_improvement_action``: one reference series, one audit entry,
-the complaints that led to it linked. After that the action moves through ``TRANSITIONS``, the
+all open an action through ``sori.governance.services.action_opening``: one reference series,
+one audit entry, the complaints that led to it linked. After that the action moves through ``TRANSITIONS``, the
 one table of legal status moves, each made by one step (service) below:
 
 - open → in progress (``update_action``: start), open or in progress → implemented
@@ -26,7 +26,6 @@ cause and due date, start or resume the work and record its implementation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from enum import Enum, StrEnum
 from typing import Any, Literal
 
@@ -38,14 +37,11 @@ from django.utils.translation import gettext as _
 from sori.accounts.models import Role
 from sori.analytics.filters import time_zone
 from sori.audit.services import record
-from sori.complaints.models import Complaint
-from sori.complaints.scope import visible
-from sori.core import clock, references
+from sori.core import clock
 from sori.core.actors import Actor
 from sori.core.errors import DomainError, Forbidden, InvalidInput, NotFound
-from sori.governance.models import ActionKind, ActionSource, ActionStatus, ImprovementAction
+from sori.governance.models import ActionKind, ActionStatus, ImprovementAction
 
-REFERENCE_PREFIX = "IA"
 # Who runs improvement actions (DESIGN: the complaints manager) and who may direct them.
 ACTION_OPENERS = frozenset({Role.COMPLAINTS_MANAGER.value, Role.TOP_MANAGEMENT.value})
 # Who reads every improvement action (ISO 10002 8.5: the auditor reads, changes nothing); an
@@ -175,7 +171,7 @@ def _text(value: str, *, field: str, required: str | None = None) -> str:
     return value
 
 
-def _check_owner(owner_id: int | None) -> None:
+def check_owner(owner_id: int | None) -> None:
     if (
         owner_id is not None
         and not get_user_model()
@@ -186,7 +182,7 @@ def _check_owner(owner_id: int | None) -> None:
                            field="owner")  # fmt: skip
 
 
-def _check_kind(kind: str) -> None:
+def check_kind(kind: str) -> None:
     if kind not in ActionKind.values:
         raise InvalidInput(_("Choose corrective, preventive or improvement."), code="invalid_kind",
                            field="kind")  # fmt: skip
@@ -201,118 +197,9 @@ def _today() -> dt.date:
     return clock.now().astimezone(time_zone()).date()
 
 
-def _check_due(due_on: dt.date | None) -> None:
+def check_due(due_on: dt.date | None) -> None:
     if due_on is not None and due_on < clock.now().date():
         raise InvalidInput(_("The due date is in the past."), code="due_in_past", field="due_on")
-
-
-def open_improvement_action(
-    *,
-    actor: Actor,
-    title: str,
-    description: str = "",
-    cause: str = "",
-    source: str = ActionSource.OTHER,
-    kind: str = ActionKind.CORRECTIVE,
-    source_key: str = "",
-    complaint_ids: Iterable[int] = (),
-    owner_id: int | None = None,
-    due_on: dt.date | None = None,
-) -> ImprovementAction:
-    """Open an action, linking the complaints behind it that the actor may see."""
-    if not can_open_actions(actor):
-        raise Forbidden(_("Only complaints managers and top management open improvement actions."))
-    return open_authorised_action(
-        actor=actor,
-        title=title,
-        description=description,
-        cause=cause,
-        source=source,
-        kind=kind,
-        source_key=source_key,
-        complaint_ids=complaint_ids,
-        owner_id=owner_id,
-        due_on=due_on,
-        complaints_in_scope=True,
-    )
-
-
-def open_authorised_action(
-    *,
-    actor: Actor,
-    title: str,
-    description: str = "",
-    cause: str = "",
-    source: str = ActionSource.OTHER,
-    kind: str = ActionKind.CORRECTIVE,
-    source_key: str = "",
-    complaint_ids: Iterable[int] = (),
-    owner_id: int | None = None,
-    due_on: dt.date | None = None,
-    complaints_in_scope: bool = True,
-) -> ImprovementAction:
-    """Open an action for an actor whose authority the calling service has already checked.
-
-    ISO 10002 8.5, 8.7: the staff member an internal audit names raises a nonconformity and
-    the action opens at once, whatever their role — the audit's planners gave them that
-    authority, and ``sori.governance.services.audit_findings`` checks it. With
-    ``complaints_in_scope=False`` the complaints are linked as the caller names them (a sampled
-    complaint the auditor reads through the audit, outside their own unit).
-    """
-    title = title.strip()
-    if not title:
-        raise InvalidInput(_("Give the action a title."), code="title_required", field="title")
-    if source not in ActionSource.values:
-        raise InvalidInput(_("Choose where the action comes from."), code="invalid_source",
-                           field="source")  # fmt: skip
-    _check_kind(kind)
-    wanted = sorted(set(complaint_ids))
-    if len(wanted) > MAX_LINKED_COMPLAINTS:
-        raise InvalidInput(
-            _("An action can link at most %(limit)d complaints.")
-            % {"limit": MAX_LINKED_COMPLAINTS},
-            code="too_many_complaints",
-            field="complaints",
-        )
-    _check_owner(owner_id)
-    _check_due(due_on)
-    now = clock.now()
-    with transaction.atomic():
-        linked = Complaint.objects.filter(pk__in=wanted)
-        if complaints_in_scope:
-            linked = linked.filter(visible(actor))
-        complaints = list(linked.values_list("pk", "reference"))
-        action = ImprovementAction.objects.create(
-            reference=references.allocate(REFERENCE_PREFIX, now.year),
-            title=title[:200],
-            description=description.strip(),
-            cause=cause.strip(),
-            source=source,
-            kind=kind,
-            source_key=source_key[:200],
-            owner_id=owner_id,
-            due_on=due_on,
-            opened_by_id=actor.user_id,
-            opened_at=now,
-        )
-        action.complaints.set([pk for pk, _reference in complaints])
-        record(
-            action="sori.improvement.opened",
-            actor=actor,
-            object_type="improvement_action",
-            object_id=action.reference,
-            data={
-                "title": action.title,
-                "source": source,
-                "kind": kind,
-                "source_key": action.source_key,
-                "complaints": [reference for _pk, reference in complaints],
-                "owner": owner_id,
-                "due_on": due_on.isoformat() if due_on else None,
-            },
-            iso_clause="8.7",
-        )
-    return action
 
 
 def _plain(value: Any) -> Any:
@@ -348,17 +235,17 @@ def update_action(
             _check_move(action, status, Step.UPDATE)
             wanted["status"] = status
         if kind is not UNCHANGED and kind != action.kind:
-            _check_kind(kind)
+            check_kind(kind)
             wanted["kind"] = kind
         if owner_id is not UNCHANGED and owner_id != action.owner_id:
             if not can_open_actions(actor):
                 raise Forbidden(
                     _("Only complaints managers and top management choose an action's owner.")
                 )
-            _check_owner(owner_id)
+            check_owner(owner_id)
             wanted["owner_id"] = owner_id
         if due_on is not UNCHANGED and due_on != action.due_on:
-            _check_due(due_on)
+            check_due(due_on)
             wanted["due_on"] = due_on
         for name, value in (("description", description), ("cause", cause)):
             if value is not UNCHANGED:

@@ -22,7 +22,7 @@ from sori.governance.models import (
     ImprovementAction,
     InternalAudit,
 )
-from sori.governance.services.actions import open_authorised_action
+from sori.governance.services.action_opening import open_authorised_action
 from sori.governance.services.audits import WORKING, audit_entry, clean_text, locked_audit
 
 

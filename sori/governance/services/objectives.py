@@ -41,7 +41,7 @@ from sori.governance.objectives import (
     objective_progress,
     usable_kpis,
 )
-from sori.governance.services.actions import open_improvement_action
+from sori.governance.services.action_opening import open_improvement_action
 
 MAX_TITLE = 200
 # The model's DecimalField(max_digits=12, decimal_places=2).

@@ -34,7 +34,7 @@ from sori.governance.models import (
 from sori.governance.objectives import today
 from sori.governance.review_inputs import compile_review_inputs
 from sori.governance.reviews import previous_review
-from sori.governance.services.actions import open_improvement_action
+from sori.governance.services.action_opening import open_improvement_action
 
 REFERENCE_PREFIX = "MR"
 MAX_TEXT = 20000

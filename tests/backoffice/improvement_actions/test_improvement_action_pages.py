@@ -12,7 +12,7 @@ from sori.accounts.models import Role
 from sori.complaints.models import Category, Complaint
 from sori.core import clock
 from sori.governance.models import ActionSource, ActionStatus, ImprovementAction
-from sori.governance.services.actions import open_improvement_action
+from sori.governance.services.action_opening import open_improvement_action
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,13 @@ from sori.core import clock
 from sori.core.errors import Forbidden, InvalidInput, NotFound
 from sori.governance.models import ActionStatus, ImprovementAction
 from sori.governance.selectors import action_detail, action_page
+from sori.governance.services.action_opening import open_improvement_action
 from sori.governance.services.actions import (
     TRANSITIONS,
     ActionMoveNotAllowed,
     Step,
     cancel_action,
     check_effectiveness,
-    open_improvement_action,
     record_implementation,
     update_action,
 )

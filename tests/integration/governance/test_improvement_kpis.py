@@ -21,10 +21,10 @@ from sori.accounts.models import Role, Unit
 from sori.analytics.kpis import kpis
 from sori.complaints.models import Category, Complaint
 from sori.core import clock
+from sori.governance.services.action_opening import open_improvement_action
 from sori.governance.services.actions import (
     cancel_action,
     check_effectiveness,
-    open_improvement_action,
     record_implementation,
 )
 from tests.backoffice.workspace.conftest import place

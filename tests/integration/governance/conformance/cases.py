@@ -21,7 +21,7 @@ from sori.complaints.workflow import Status as CaseStatus
 from sori.core import clock
 from sori.core.actors import SYSTEM, Actor
 from sori.governance.models import ActionStatus, Appointment, Duty, ImprovementAction
-from sori.governance.services.actions import open_improvement_action
+from sori.governance.services.action_opening import open_improvement_action
 from sori.messaging.models import MessageStatus, OutboundMessage
 from sori.privacy.services import record_personal_data_view
 from sori.sla.models import SlaPolicy, Stage, Timer, TimerState

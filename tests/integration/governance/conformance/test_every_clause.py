@@ -21,7 +21,7 @@ from sori.core.actors import SYSTEM
 from sori.governance.clauses import CLAUSES
 from sori.governance.conformance import conformance_map
 from sori.governance.models import Course, TrainingRecord
-from sori.governance.services.actions import open_improvement_action
+from sori.governance.services.action_opening import open_improvement_action
 from sori.privacy.services import record_personal_data_view
 from sori.sla.models import Timer, TimerState
 from tests.integration.governance.conformance.cases import CASES, Case, World

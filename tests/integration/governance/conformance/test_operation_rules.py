@@ -16,7 +16,7 @@ from sori.core import clock
 from sori.core.actors import SYSTEM
 from sori.governance.conformance import conformance_map
 from sori.governance.models import ActionStatus, ImprovementAction, ReviewDecision
-from sori.governance.services.actions import open_improvement_action
+from sori.governance.services.action_opening import open_improvement_action
 from sori.privacy.services import record_personal_data_view
 from sori.sla.models import Stage, Timer, TimerState
 from tests.integration.cli.conftest import bypassing_triggers
