@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -246,8 +247,8 @@ def reopen_days(complaints: QuerySet[Complaint] | None, ranges: Ranges) -> set[t
     events = ComplaintEvent.objects.filter(kind=Event.REOPEN.value).filter(
         within("occurred_at", ranges)
     )
-    if complaints is not None:
-        events = events.filter(complaint__in=complaints.values("pk"))
+    if complaints is not None:  # each reopening checks its own complaint (see figures.reopened)
+        events = events.filter(Exists(complaints.filter(pk=OuterRef("complaint_id"))))
     rows = events.annotate(day=local_day("occurred_at")).values_list("complaint_id", "day")
     return set(rows.distinct().order_by())
 

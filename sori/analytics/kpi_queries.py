@@ -178,7 +178,9 @@ def referral_counts(
         outcome_on__gte=period_from, outcome_on__lte=period_to
     ).exclude(outcome__in=NO_EXTERNAL_VERDICT)
     if rows.query.where:  # a viewer who sees every complaint, unfiltered, needs no check
-        verdicts = verdicts.filter(complaint__in=rows.values("pk"))
+        # Each verdict of the period checks its own complaint (few), rather than listing every
+        # complaint the viewer may see first.
+        verdicts = verdicts.filter(Exists(rows.filter(pk=OuterRef("complaint_id"))))
     return verdicts.aggregate(
         verdicts=Count("pk"), favourable=Count("pk", filter=Q(outcome__in=FAVOURABLE))
     )

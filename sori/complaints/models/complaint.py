@@ -385,6 +385,11 @@ class Complaint(models.Model):
             # ISO 10002 4.10, 8.4: a handler's complaints outside their unit (the figures add
             # them to the unit's), answered from the index alone.
             models.Index(fields=["assignee", "unit"], name="complaint_assignee_unit_idx"),
+            # ISO 10002 8.4: a unit's backlog at a moment (open, or closed after it), with the
+            # receipt time for its age, read from the index alone (a handler's dashboard).
+            models.Index(
+                fields=["unit", "closed_at", "received_at"], name="complaint_unit_closed_idx"
+            ),
         ]
 
     def __str__(self) -> str:
