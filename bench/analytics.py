@@ -343,7 +343,8 @@ def run(options: argparse.Namespace, data_dir: Path) -> None:
         cases = [case for case in cases if "handler" not in case[0]]
     for label, path in pages():
         cases.append((f"page {label}, manager", get(managers, f"{path}?{query}")))
-        if label == "dashboard" and not options.managers_only:
+        # Every analysis page a handler may open (the objectives are for managers only).
+        if not options.managers_only and handlers.get(path).status_code == 200:
             cases.append((f"page {label}, handler", get(handlers, f"{path}?{query}")))
     for table, path in exports():
         cases.append((f"table {table} (CSV), manager", get(managers, f"{path}?{query}")))
