@@ -16,11 +16,11 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from sori.analytics.control_chart_counts import months_filter
 from sori.analytics.control_charts import (
     DEFAULT_MONTHS,
     SignalView,
     chart_series,
-    months_filter,
     series_complaints,
     signal_source_key,
 )

@@ -12,11 +12,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sori.analytics.control_chart_counts import Dimension
 from sori.analytics.control_charts import (
     DEFAULT_MONTHS,
     DIMENSION_LABELS,
     SPAN_CHOICES,
-    Dimension,
 )
 from sori.analytics.services.signals import MAX_NOTE
 from sori.backoffice.forms.action_fields import ActionFieldsForm

@@ -25,10 +25,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sori.accounts.models import Role
 from sori.analytics.charts import render_png, render_svg
+from sori.analytics.control_chart_counts import Dimension
 from sori.analytics.control_chart_spec import control_chart_spec
 from sori.analytics.control_charts import (
     DEFAULT_MONTHS,
-    Dimension,
     Series,
     SignalView,
     chart_series,

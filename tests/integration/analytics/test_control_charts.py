@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from sori.accounts.models import Role
+from sori.analytics.control_chart_counts import months_filter
 from sori.analytics.control_charts import (
     chart_series,
     control_charts,
-    months_filter,
     span_months,
 )
 from sori.analytics.models import ExposureFigure, SignalDecision, SignalReview
