@@ -276,9 +276,11 @@ def _open_at(day: dt.date) -> Q:
     ended = ComplaintEvent.objects.filter(
         complaint_id=OuterRef("pk"), kind__in=ENDING_EVENTS, occurred_at__lt=cut
     )
+    # "Not closed by then" as a range on closed_at (no closure, or one after the cut): the
+    # index on closed_at finds them, where a negation would read every complaint received.
     return (
         Q(received_at__lt=cut)
-        & ~Q(closed_at__lt=cut)
+        & (Q(closed_at__isnull=True) | Q(closed_at__gte=cut))
         & ~(Q(status__in=ENDED_STATUSES) & Q(Exists(ended)))
     )
 
