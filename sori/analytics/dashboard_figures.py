@@ -117,8 +117,9 @@ def ended(p: figures.Plan, windows: Sequence[tuple[dt.datetime, dt.datetime | No
     if any(cut > figures.midnight(p.built) for cut, _since, _until in windows):
         return None
     rows = EndedComplaint.objects.all()
-    if p.unit_id is not None:
-        rows = rows.filter(unit_id=p.unit_id)
+    unit = p.unit_q()
+    if unit is not None:
+        rows = rows.filter(unit)
     if p.category_ids is not None:
         rows = rows.filter(category_id__in=p.category_ids)
     if p.channel:

@@ -1,12 +1,15 @@
 """Which complaints a handler's figures add to their unit's (ISO 10002 4.10, 8.4).
 
-``sori.complaints.scope.visible`` gives a handler or investigator their unit's complaints plus
-those assigned to them and those with an investigation task of theirs. The figures answer the
-first part from the unit's stored rows; the rest — the few outside the unit — is a list of ids
+``sori.complaints.scope.visible`` gives a handler or investigator their unit's complaints — for
+one with no unit, the intake pool: complaints not routed to a unit yet — plus those assigned to
+them and those with an investigation task of theirs. The figures answer the first part from the
+stored rows of that unit (or of "no unit"); the rest — the few outside it — is a list of ids
 counted live. The two parts are disjoint, so the sums equal the live path's.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sori.accounts.models import Unit
 from sori.complaints.models import Complaint, InvestigationTask
@@ -17,18 +20,34 @@ from sori.core.actors import Actor
 MOST_EXTRA = 2000
 
 
-def scoped_extra(viewer: Actor, unit: str) -> tuple[str, tuple[int, ...]] | None:
-    """For a handler or investigator with a unit: (their unit's code, their complaints outside
-    it), or None when the live queries must answer (no unit, another unit, too many outside)."""
-    if not (viewer.is_staff and viewer.role in SCOPED_ROLES and viewer.unit_id is not None):
+@dataclass(frozen=True)
+class Scoped:
+    """A scoped viewer's part the figures answer — a unit's code, or the intake pool — and the
+    ids of their complaints outside it."""
+
+    unit: str  # a unit's code; "" for the intake pool
+    pool: bool
+    extra_ids: tuple[int, ...]
+
+
+def scoped_extra(viewer: Actor, unit: str) -> Scoped | None:
+    """For a handler or investigator: their part and their complaints outside it, or None when
+    the live queries must answer (another unit, too many outside)."""
+    if not (viewer.is_staff and viewer.role in SCOPED_ROLES):
         return None
-    own = Unit.objects.filter(pk=viewer.unit_id).values_list("code", flat=True).first()
-    if own is None or (unit and unit != own):
-        return None  # another unit: only their own complaints in it, read live
-    if unit:
-        return own, ()  # every complaint of their unit is theirs to see
+    if viewer.unit_id is None:
+        if unit:
+            return None  # a unit's complaints: only their own there, read live
+        outside = Complaint.objects.filter(unit__isnull=False)
+    else:
+        own = Unit.objects.filter(pk=viewer.unit_id).values_list("code", flat=True).first()
+        if own is None or (unit and unit != own):
+            return None  # another unit: only their own complaints in it, read live
+        if unit:
+            return Scoped(unit=own, pool=False, extra_ids=())  # all of their unit is theirs
+        outside = Complaint.objects.exclude(unit_id=viewer.unit_id)
+        unit = own
     # ISO 10002 4.10: the same parts as ``visible()``, each read by its index.
-    outside = Complaint.objects.exclude(unit_id=viewer.unit_id)
     ids = set(
         outside.filter(assignee_id=viewer.user_id).values_list("pk", flat=True)[: MOST_EXTRA + 1]
     )
@@ -36,4 +55,4 @@ def scoped_extra(viewer: Actor, unit: str) -> tuple[str, tuple[int, ...]] | None
     ids |= set(outside.filter(pk__in=tasks).values_list("pk", flat=True)[: MOST_EXTRA + 1])
     if len(ids) > MOST_EXTRA:
         return None
-    return own, tuple(sorted(ids))
+    return Scoped(unit=unit, pool=viewer.unit_id is None, extra_ids=tuple(sorted(ids)))

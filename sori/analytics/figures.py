@@ -1,8 +1,9 @@
 """Reading the pre-aggregated figures (ISO 10002 8.4): sums of stored rows plus the live days.
 
 A filter can be answered from the figures when the viewer sees every complaint, or is a handler
-or investigator with a unit (``sori.complaints.scope.visible``: their unit, plus the complaints
-assigned to them or with an investigation task of theirs): then their unit's stored rows plus a
+or investigator (``sori.complaints.scope.visible``: their unit — with no unit, the intake pool of
+complaints not routed yet — plus the complaints assigned to them or with an investigation task
+of theirs): then the stored rows of their unit (or of "no unit") plus a
 live count of the few complaints of the second part not in their unit (disjoint, so the sums
 add up to the live path's); and it narrows only by the figures' dimensions (unit, category,
 channel; not the product), and the figures have been built in the organisation's current time zone. Then every period is summed
@@ -53,6 +54,17 @@ class Plan:
     # A scoped viewer's complaints outside ``unit_id`` (assigned to them or with their task):
     # counted live over the whole period and added to the unit's stored rows.
     extra_ids: tuple[int, ...] | None = None
+    # The intake pool: the complaints with no unit (a handler with no unit works them).
+    pool: bool = False
+
+    def unit_q(self) -> Q | None:
+        """The condition on ``unit_id`` the plan narrows by (None: every unit)."""
+        if self.pool:
+            return Q(unit_id__isnull=True)
+        return None if self.unit_id is None else Q(unit_id=self.unit_id)
+
+    def has_unit(self, unit: int | None) -> bool:
+        return (unit is None) if self.pool else (self.unit_id is None or unit == self.unit_id)
 
     def extra(self) -> QuerySet[Complaint] | None:
         """The scoped viewer's complaints outside the unit, narrowed like the plan (or None)."""
@@ -68,8 +80,9 @@ class Plan:
     def complaints(self) -> QuerySet[Complaint]:
         """The complaints the plan counts (a scoped viewer's: their unit's plus the extra ones)."""
         found = Complaint.objects.all()
-        if self.unit_id is not None:
-            found = found.filter(Q(unit_id=self.unit_id) | Q(pk__in=self.extra_ids or ()))
+        unit = self.unit_q()
+        if unit is not None:
+            found = found.filter(unit | Q(pk__in=self.extra_ids or ()))
         if self.category_ids is not None:
             found = found.filter(category_id__in=self.category_ids)
         if self.channel:
@@ -82,7 +95,12 @@ class Plan:
 
     @property
     def narrowed(self) -> bool:
-        return self.unit_id is not None or self.category_ids is not None or bool(self.channel)
+        return (
+            self.unit_id is not None
+            or self.pool
+            or self.category_ids is not None
+            or bool(self.channel)
+        )
 
     @property
     def histogram_answers(self) -> bool:
@@ -102,8 +120,9 @@ class Plan:
         whole = not self.narrowed and not set(by) & {"unit_id", "category_id", "channel"}
         grain = ALL if whole else MONTH
         found: QuerySet[Any] = model.objects.filter(_days(first, last, set(split_at), grain))
-        if self.unit_id is not None:
-            found = found.filter(unit_id=self.unit_id)
+        unit = self.unit_q()
+        if unit is not None:
+            found = found.filter(unit)
         if self.category_ids is not None:
             found = found.filter(category_id__in=self.category_ids)
         if self.channel:
@@ -121,7 +140,7 @@ class Plan:
     def keeps(self, key: fq.Key) -> bool:
         _day, unit, category, channel = key
         return (
-            (self.unit_id is None or unit == self.unit_id)
+            self.has_unit(unit)
             and (self.category_ids is None or category in self.category_ids)
             and (not self.channel or channel == self.channel)
         )
@@ -165,11 +184,12 @@ def plan(
     if product.strip():
         return None
     extra_ids: tuple[int, ...] | None = None
+    pool = False
     if not sees_every_complaint(viewer):
         scoped = scoped_extra(viewer, unit)
         if scoped is None:
             return None
-        unit, extra_ids = scoped
+        unit, extra_ids, pool = scoped.unit, scoped.extra_ids, scoped.pool
     built = (
         FigureState.objects.filter(pk=1, time_zone=str(time_zone()))
         .values_list("built_through", flat=True)
@@ -190,7 +210,7 @@ def plan(
         )
     return Plan(
         built=built, unit_id=unit_id, category_ids=category_ids, channel=channel,
-        extra_ids=extra_ids,
+        extra_ids=extra_ids, pool=pool,
     )  # fmt: skip
 
 
@@ -356,7 +376,7 @@ def duration_bins(p: Plan, first: dt.date, last: dt.date) -> dict[str, dict[int,
     ranges = p.live(first, last)
     if ranges:
         for (_day, unit, measure, hour), (n, low, high) in fq.duration_bins(ranges).items():
-            if p.unit_id is None or unit == p.unit_id:
+            if p.has_unit(unit):
                 add(measure, hour, n, low, high)
     extra = p.extra()
     if extra is not None:  # disjoint from the unit's: added to its bins
@@ -373,8 +393,9 @@ def reopened(p: Plan, first: dt.date, last: dt.date) -> int:
     complaints: QuerySet[Complaint] | None = None
     if p.narrowed:
         complaints = Complaint.objects.all()
-        if p.unit_id is not None:
-            complaints = complaints.filter(unit_id=p.unit_id)
+        unit = p.unit_q()
+        if unit is not None:
+            complaints = complaints.filter(unit)
         if p.category_ids is not None:
             complaints = complaints.filter(category_id__in=p.category_ids)
         if p.channel:

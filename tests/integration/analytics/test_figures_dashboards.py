@@ -166,6 +166,24 @@ def test_a_handlers_tables_from_the_figures_equal_the_live_computation(book, whe
     assert {(case[0], case[2]): rows for case, rows in live.items() if case[1] == ()} != north
 
 
+@pytest.mark.parametrize("when", [AFTER, LAST_DAY_NOON])
+def test_an_intake_handlers_tables_from_the_figures_equal_the_live_computation(book, when):
+    from sori.accounts.models import Role
+    from sori.analytics import figures
+    from tests.integration.analytics.test_kpis import _staff
+
+    # A handler with no unit sees the intake pool (F has no unit) and D, assigned to them.
+    pool = _staff("pool-1", Role.HANDLER, None)
+    Complaint.objects.filter(reference=book.refs["D"]).update(assignee_id=pool.user_id)
+    with clock.frozen_at(when):
+        rebuild_figures(actor=SYSTEM)
+    assert figures.plan(pool).pool
+    handler = {"viewer": pool, "filters": [{}, {"channel": "letter"}]}
+    live = _live(book, when, **handler)
+    _assert_same(live, _tables(book, when, **handler))
+    assert any(rows for rows, _drill in live.values())
+
+
 def test_a_handlers_control_charts_from_the_figures_equal_the_live_computation(book):
     from sori.analytics.control_charts import control_charts
     from tests.integration.analytics.test_figures_kpis import give_north_handler_work_elsewhere

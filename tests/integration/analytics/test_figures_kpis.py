@@ -146,6 +146,29 @@ def test_a_handlers_kpis_from_the_figures_equal_the_live_computation(book):
     assert live[0]["received"][0] > north["received"][0]
 
 
+def test_an_intake_handlers_kpis_from_the_figures_equal_the_live_computation(book):
+    from sori.accounts.models import Role
+    from tests.integration.analytics.test_kpis import _staff
+
+    # A handler with no unit works the intake pool (D has no unit), plus C of south, assigned.
+    pool = _staff("pool-1", Role.HANDLER, None)
+    by_day = {c.received_at: c for c in Complaint.objects.all()}
+    Complaint.objects.filter(pk=by_day[at(3, 12)].pk).update(assignee_id=pool.user_id)
+    when = at(4, 10)
+    cases = [(p, flt) for p in (MARCH, FEB_MAR) for flt in ({}, {"channel": "email"})]
+    FigureState.objects.filter(pk=1).update(built_through=None)
+    live = [_report(pool, p, when, **flt) for p, flt in cases]
+    FigureState.objects.filter(pk=1).delete()
+    with clock.frozen_at(dt.datetime(2025, 3, 20, tzinfo=dt.UTC)):
+        rebuild_figures(actor=SYSTEM)  # the days from 03-20 on are read live
+    plan = figures.plan(pool)
+    assert plan is not None and plan.pool and len(plan.extra_ids) == 1
+    assert figures.plan(pool, unit="north") is None  # only their own there: read live
+    for (period, flt), expected in zip(cases, live, strict=True):
+        _assert_same(expected, _report(pool, period, when, **flt), exact=_exact(flt))
+    assert live[0]["received"][0] == 2  # D (the pool) and C (theirs)
+
+
 def test_the_percentile_formula_says_it_is_approximate_when_read_from_the_figures(book):
     with clock.frozen_at(at(4, 10)):
         rebuild_figures(actor=SYSTEM)
