@@ -35,23 +35,35 @@ def scoped_extra(viewer: Actor, unit: str) -> Scoped | None:
     the live queries must answer (another unit, too many outside)."""
     if not (viewer.is_staff and viewer.role in SCOPED_ROLES):
         return None
+    # Routed complaints outside their part (every unit for the intake pool).
+    elsewhere = Complaint.objects.filter(unit__isnull=False)
     if viewer.unit_id is None:
         if unit:
             return None  # a unit's complaints: only their own there, read live
-        outside = Complaint.objects.filter(unit__isnull=False)
     else:
         own = Unit.objects.filter(pk=viewer.unit_id).values_list("code", flat=True).first()
         if own is None or (unit and unit != own):
             return None  # another unit: only their own complaints in it, read live
         if unit:
             return Scoped(unit=own, pool=False, extra_ids=())  # all of their unit is theirs
-        outside = Complaint.objects.exclude(unit_id=viewer.unit_id)
+        elsewhere = elsewhere.exclude(unit_id=viewer.unit_id)
         unit = own
-    # ISO 10002 4.10: the same parts as ``visible()``, each read by its index.
+    # ISO 10002 4.10: the same parts as ``visible()``, each read by its index — assigned in
+    # another unit by the partial index on (assignee, unit)...
     ids = set(
-        outside.filter(assignee_id=viewer.user_id).values_list("pk", flat=True)[: MOST_EXTRA + 1]
+        elsewhere.filter(assignee_id=viewer.user_id).values_list("pk", flat=True)[: MOST_EXTRA + 1]
     )
+    if viewer.unit_id is not None:
+        # ... assigned but not routed to a unit, by the partial index of those ...
+        pool = Complaint.objects.filter(unit__isnull=True, assignee_id=viewer.user_id)
+        ids |= set(pool.values_list("pk", flat=True)[: MOST_EXTRA + 1])
+    # ... and with an investigation task of theirs, outside their part.
     tasks = InvestigationTask.objects.filter(owner_id=viewer.user_id).values("complaint_id")
+    outside = (
+        Complaint.objects.filter(unit__isnull=False)
+        if viewer.unit_id is None
+        else Complaint.objects.exclude(unit_id=viewer.unit_id)
+    )
     ids |= set(outside.filter(pk__in=tasks).values_list("pk", flat=True)[: MOST_EXTRA + 1])
     if len(ids) > MOST_EXTRA:
         return None

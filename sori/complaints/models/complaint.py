@@ -382,9 +382,21 @@ class Complaint(models.Model):
             # ISO 10002 8.4: the pre-aggregated figures' job finds the complaints changed since
             # its last run (sori.analytics.services.figures).
             models.Index(fields=["updated_at"], name="complaint_updated_idx"),
-            # ISO 10002 4.10, 8.4: a handler's complaints outside their unit (the figures add
-            # them to the unit's), answered from the index alone.
-            models.Index(fields=["assignee", "unit"], name="complaint_assignee_unit_idx"),
+            # ISO 10002 4.10, 8.4: a handler's complaints in other units (the figures add them
+            # to the unit's), answered from the index alone. Partial (routed complaints only), so
+            # that SQLite never takes it for the queue's "my complaints" tab, which its partial
+            # index of open complaints serves in order.
+            models.Index(
+                fields=["assignee", "unit"],
+                condition=Q(unit__isnull=False),
+                name="complaint_assignee_unit_idx",
+            ),
+            # ... and those not routed to a unit (the same reasons).
+            models.Index(
+                fields=["assignee"],
+                condition=Q(unit__isnull=True),
+                name="complaint_assignee_pool_idx",
+            ),
             # ISO 10002 8.4: a unit's backlog at a moment (open, or closed after it), with the
             # receipt time for its age, read from the index alone (a handler's dashboard).
             models.Index(
