@@ -116,14 +116,7 @@ def ended(p: figures.Plan, windows: Sequence[tuple[dt.datetime, dt.datetime | No
     or merged before the cut — or None when a cut is after the built days (read live then)."""
     if any(cut > figures.midnight(p.built) for cut, _since, _until in windows):
         return None
-    rows = EndedComplaint.objects.all()
-    unit = p.unit_q()
-    if unit is not None:
-        rows = rows.filter(unit)
-    if p.category_ids is not None:
-        rows = rows.filter(category_id__in=p.category_ids)
-    if p.channel:
-        rows = rows.filter(channel=p.channel)
+    rows = EndedComplaint.objects.filter(p.dimensions())
     found = rows.filter(ended_at__lt=max(cut for cut, _s, _u in windows)).aggregate(
         **{
             f"e{i}": Count("pk", filter=Q(ended_at__lt=cut, received_at__lt=until)

@@ -32,7 +32,7 @@ from sori.analytics.kpi_table import kpi_table
 from sori.analytics.paretos import categories, root_causes
 from sori.analytics.tables import Column, Table
 from sori.complaints.models import Channel
-from sori.complaints.queue.filters import MISSABLE_STAGES, OPEN
+from sori.complaints.queue.filters import MISSABLE_STAGES, OPEN, SURVEY_ANSWERED
 from sori.core import clock
 from sori.core.actors import Actor
 from sori.sla.models import Stage, Timer, TimerState
@@ -302,7 +302,7 @@ def satisfaction(viewer: Actor, spec: AnalyticsFilter) -> Table:
         links.append({
             "closed": parts.closed_query(spec, bucket.first, bucket.last),
             # ISO 10002 8.3: the complaints whose complainant answered the survey.
-            "answers": parts.closed_query(spec, bucket.first, bucket.last, survey="answered"),
+            "answers": parts.closed_query(spec, bucket.first, bucket.last, survey=SURVEY_ANSWERED),
         })  # fmt: skip
     return Table(
         key="satisfaction",

@@ -63,6 +63,20 @@ class Plan:
             return Q(unit_id__isnull=True)
         return None if self.unit_id is None else Q(unit_id=self.unit_id)
 
+    def dimensions(self, *, unit: bool = True) -> Q:
+        """The plan's narrowing as a condition on ``unit_id``, ``category_id`` and ``channel``
+        columns (complaints, stored figures, ended complaints alike); ``unit=False`` leaves the
+        unit out."""
+        found = Q()
+        unit_q = self.unit_q() if unit else None
+        if unit_q is not None:
+            found &= unit_q
+        if self.category_ids is not None:
+            found &= Q(category_id__in=self.category_ids)
+        if self.channel:
+            found &= Q(channel=self.channel)
+        return found
+
     def has_unit(self, unit: int | None) -> bool:
         return (unit is None) if self.pool else (self.unit_id is None or unit == self.unit_id)
 
@@ -70,23 +84,14 @@ class Plan:
         """The scoped viewer's complaints outside the unit, narrowed like the plan (or None)."""
         if not self.extra_ids:
             return None
-        found = Complaint.objects.filter(pk__in=self.extra_ids)
-        if self.category_ids is not None:
-            found = found.filter(category_id__in=self.category_ids)
-        if self.channel:
-            found = found.filter(channel=self.channel)
-        return found
+        return Complaint.objects.filter(self.dimensions(unit=False), pk__in=self.extra_ids)
 
     def complaints(self) -> QuerySet[Complaint]:
         """The complaints the plan counts (a scoped viewer's: their unit's plus the extra ones)."""
-        found = Complaint.objects.all()
+        found = Complaint.objects.filter(self.dimensions(unit=False))
         unit = self.unit_q()
         if unit is not None:
             found = found.filter(unit | Q(pk__in=self.extra_ids or ()))
-        if self.category_ids is not None:
-            found = found.filter(category_id__in=self.category_ids)
-        if self.channel:
-            found = found.filter(channel=self.channel)
         return found
 
     @staticmethod
@@ -119,15 +124,7 @@ class Plan:
             return None
         whole = not self.narrowed and not set(by) & {"unit_id", "category_id", "channel"}
         grain = ALL if whole else MONTH
-        found: QuerySet[Any] = model.objects.filter(_days(first, last, set(split_at), grain))
-        unit = self.unit_q()
-        if unit is not None:
-            found = found.filter(unit)
-        if self.category_ids is not None:
-            found = found.filter(category_id__in=self.category_ids)
-        if self.channel:
-            found = found.filter(channel=self.channel)
-        return found
+        return model.objects.filter(_days(first, last, set(split_at), grain), self.dimensions())
 
     def live(self, first: dt.date | dt.datetime, last: dt.date) -> fq.Ranges:
         """The range not built yet within [first, last] (a datetime ``first`` starts there)."""
@@ -392,14 +389,7 @@ def reopened(p: Plan, first: dt.date, last: dt.date) -> int:
     narrowing = Q()
     complaints: QuerySet[Complaint] | None = None
     if p.narrowed:
-        complaints = Complaint.objects.all()
-        unit = p.unit_q()
-        if unit is not None:
-            complaints = complaints.filter(unit)
-        if p.category_ids is not None:
-            complaints = complaints.filter(category_id__in=p.category_ids)
-        if p.channel:
-            complaints = complaints.filter(channel=p.channel)
+        complaints = Complaint.objects.filter(p.dimensions())
         # Each reopening of the period checks its own complaint (a few thousand look-ups by
         # key), rather than listing every complaint of the unit or category first.
         narrowing = Q(Exists(complaints.filter(pk=OuterRef("complaint_id"))))
